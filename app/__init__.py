@@ -1,0 +1,1 @@
+"""Brigade: restaurant point of sale, kitchen display and back office."""

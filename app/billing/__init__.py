@@ -1,0 +1,1 @@
+"""The bill: payments and closing a check."""

@@ -1,0 +1,95 @@
+"""Taking payment and closing the check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+
+from app.billing.models import Payment
+from app.core.check_math import tender_cash
+from app.core.errors import BadInput, Conflict
+from app.orders.models import CheckLine
+from app.orders.service import announce_check, bump_version, lock_open_check
+from app.orders.views import check_view
+from app.platform import audit, idempotency
+from app.platform.db import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class CashResult:
+    applied: int
+    change: int
+    closed: bool
+
+
+async def pay_cash(
+    uow: UnitOfWork,
+    check_id: int,
+    tendered: int,
+    expected_version: int,
+    staff_id: int,
+    prices_include_tax: bool,
+    key: str | None = None,
+) -> CashResult:
+    """Cash against the balance; change for the rest; the check closes when fully paid.
+
+    The tablet says which version of the check the guest was shown: if another tablet has
+    changed it since, the payment is refused and the fresh check shown, never a wrong total.
+    """
+    session = uow.session
+    claim = await idempotency.claim(
+        session, key, "pay_cash", {"check": check_id, "tendered": tendered, "v": expected_version}
+    )
+    if claim.replay is not None:
+        return CashResult(**claim.replay)
+    check = await lock_open_check(session, check_id)
+    if check.version != expected_version:
+        raise Conflict(
+            f"Check {check.number} changed on another tablet. Review the new total, then pay."
+        )
+    unsent = await session.scalar(
+        select(func.count()).where(CheckLine.check_id == check.id, CheckLine.status == "new")
+    )
+    if unsent:
+        raise BadInput("Send or remove the unsent items before taking payment.")
+    view = await check_view(session, check.id, prices_include_tax)
+    if view.totals.total == 0:
+        raise BadInput("This check is empty: nothing to pay.")
+    tender = tender_cash(view.balance, tendered)
+    await session.execute(
+        insert(Payment).values(
+            check_id=check.id,
+            method="cash",
+            amount=tender.applied,
+            tendered=tendered,
+            change=tender.change,
+            taken_by=staff_id,
+        )
+    )
+    closed = view.balance - tender.applied == 0
+    closing: dict[str, object] = {}
+    if closed:
+        closing = {
+            "status": "closed",
+            "closed_at": func.now(),
+            "subtotal": view.totals.subtotal,
+            "tax": view.totals.tax,
+            "total": view.totals.total,
+        }
+    check = await bump_version(session, check, **closing)
+    await audit.record(
+        session,
+        "close_check" if closed else "payment",
+        f"check:{check.id}",
+        actor_id=staff_id,
+        method="cash",
+        amount=tender.applied,
+        change=tender.change,
+    )
+    announce_check(uow, check)
+    result = CashResult(applied=tender.applied, change=tender.change, closed=closed)
+    await idempotency.remember(
+        session, claim, {"applied": result.applied, "change": result.change, "closed": closed}
+    )
+    return result

@@ -1,0 +1,87 @@
+"""The ``brigade`` command: serve, db upgrade, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from app.platform.embedded_pg import resolve_database_url
+from app.platform.logs import configure_logging
+from app.platform.settings import Settings
+
+
+def _serve(settings: Settings, url: str) -> None:
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    print(f"Brigade is serving at http://{settings.host}:{settings.port}", flush=True)
+    server = Server(
+        "app.main:app_from_env",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=settings.workers,
+        factory=True,
+        websockets=True,
+    )
+    server.serve()
+
+
+def _demo(url: str, quiet: bool) -> None:
+    from app.demo import seed_demo
+
+    pins = asyncio.run(seed_demo(url))
+    if not quiet:
+        print("\nDemo restaurant ready. Sign in with a name and its PIN:")
+        for name, role, pin in pins:
+            print(f"  {name:<18} {role:<10} PIN {pin}")
+        print("  Kitchen screens: open /kds and pick a station, signed in as kitchen staff.\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="brigade", description="Brigade restaurant POS")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the POS (granian)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--demo", action="store_true", help="migrate and seed the demo first")
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply all migrations")
+    revision = db_sub.add_parser("revision", help="autogenerate a migration (developers)")
+    revision.add_argument("-m", "--message", required=True)
+    demo = sub.add_parser("demo", help="create the demo restaurant (skipped if present)")
+    demo.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+
+    configure_logging()
+    settings = Settings.from_env()
+    if args.command == "serve":
+        overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
+        settings = Settings(**{**settings.__dict__, **overrides})
+    url = resolve_database_url(settings.database_url, settings.data_dir)
+
+    from app.platform import migrate
+
+    if args.command == "db" and args.db_command == "upgrade":
+        migrate.upgrade(url)
+        print("Database is up to date.")
+    elif args.command == "db" and args.db_command == "revision":
+        from alembic import command
+
+        command.revision(migrate.alembic_config(url), message=args.message, autogenerate=True)
+    elif args.command == "demo":
+        _demo(url, args.quiet)
+    elif args.command == "serve":
+        if args.demo:
+            migrate.upgrade(url)
+            _demo(url, quiet=False)
+        _serve(settings, url)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    logging.basicConfig()
+    sys.exit(main())

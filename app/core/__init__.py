@@ -1,0 +1,1 @@
+"""Pure restaurant arithmetic and rules: no I/O, no framework, no database."""

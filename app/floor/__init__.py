@@ -1,0 +1,1 @@
+"""The dining room: floors, tables and their live state."""

@@ -1,0 +1,136 @@
+"""The composition root: ``create_app(settings)`` wires every area into one Litestar app.
+
+This is the one module of ``app`` that knows the kitchen (``kds``) exists: it subscribes the
+kitchen display to fired orders and mounts its screens.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+from litestar import Litestar, Request, get
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.response import Response
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy import select, text
+
+import kds.routes
+from app.api.routes import ApiController
+from app.billing.routes import PaymentController
+from app.core.errors import BrigadeError
+from app.floor.routes import FloorController
+from app.orders.routes import CheckController
+from app.platform import migrate
+from app.platform.db import make_engine, make_sessionmaker
+from app.platform.embedded_pg import resolve_database_url
+from app.platform.kitchen import KitchenBus
+from app.platform.logs import configure_logging
+from app.platform.models import Location
+from app.platform.realtime import make_channels
+from app.platform.settings import ROOT, Settings
+from app.platform.templating import make_engine as make_template_engine
+from app.platform.templating import set_currency
+from app.platform.web import (
+    PrincipalMiddleware,
+    brigade_error_handler,
+    http_error_handler,
+    provide_uow,
+    role_guard,
+    unexpected_error_handler,
+)
+from app.staff.routes import SessionController, SignInController, StaffAdminController
+from kds.api import KitchenApiController
+from kds.service import create_tickets
+
+log = logging.getLogger(__name__)
+DEFAULT_LOCATION = SimpleNamespace(id=0, currency="USD", locale="en_US", prices_include_tax=False)
+
+
+@get("/healthz", opt={"public": True, "api": True})
+async def healthz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """Liveness and the database's state, for monitors and load balancers."""
+    try:
+        async with request.app.state.sessionmaker() as session:
+            await session.execute(text("SELECT 1"))
+            revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
+        return Response({"status": "ok", "database": "ok", "revision": revision})
+    except Exception as exc:  # the point of a health check is to report, not to crash
+        log.warning("health check failed", extra={"error": str(exc)})
+        return Response({"status": "degraded", "database": "unreachable"}, status_code=503)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    url = resolve_database_url(settings.database_url, settings.data_dir)
+    engine = make_engine(url, settings.db_pool)
+    channels = make_channels(settings.channels_backend)
+    kitchen = KitchenBus()
+    kitchen.subscribe(create_tickets)
+    templates = make_template_engine("USD", "en_US")
+
+    async def on_startup(app: Litestar) -> None:
+        await migrate.ensure_migrated(engine)
+        async with app.state.sessionmaker() as session:
+            location = await session.scalar(select(Location).order_by(Location.id).limit(1))
+        app.state.location = location or DEFAULT_LOCATION
+        loc = app.state.location
+        set_currency(templates.engine, loc.currency, loc.locale)
+
+    async def on_shutdown(app: Litestar) -> None:
+        await engine.dispose()
+
+    app = Litestar(
+        route_handlers=[
+            healthz,
+            SignInController,
+            SessionController,
+            StaffAdminController,
+            FloorController,
+            CheckController,
+            PaymentController,
+            kds.routes.KitchenController,
+            ApiController,
+            KitchenApiController,
+            create_static_files_router(
+                path="/static", directories=[ROOT / "static"], opt={"public": True}
+            ),
+        ],
+        dependencies={"uow": Provide(provide_uow)},
+        guards=[role_guard],
+        middleware=[PrincipalMiddleware()],
+        plugins=[channels],
+        template_config=TemplateConfig(instance=templates),
+        exception_handlers={
+            BrigadeError: brigade_error_handler,
+            HTTPException: http_error_handler,
+            Exception: unexpected_error_handler,
+        },
+        openapi_config=OpenAPIConfig(
+            title="Brigade POS API",
+            version="1",
+            path="/api/v1/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        debug=settings.debug,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.channels = channels
+    app.state.kitchen = kitchen
+    app.state.location = DEFAULT_LOCATION
+    return app
+
+
+def app_from_env() -> Litestar:
+    """Factory for granian: settings from the environment, logs as JSON."""
+    configure_logging()
+    return create_app(Settings.from_env())

@@ -1,0 +1,1 @@
+"""The menu: categories, items, modifiers, prices, tax rates and kitchen stations."""

@@ -1,0 +1,1 @@
+"""Checks and their lines: open a table, order, send to the kitchen."""

@@ -1,0 +1,79 @@
+"""Checks and lines. A line snapshots name, price and tax rate when ordered: a later menu
+change never rewrites what a guest was charged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.platform.db import Base, created_at_column
+
+
+class Check(Base):
+    __tablename__ = "guest_check"
+    __table_args__ = (
+        # One open check per table: two tablets opening table 12 at once get one check,
+        # never two silent ones (the loser gets a clear refusal).
+        Index(
+            "uq_guest_check_open_table",
+            "table_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("guest_count BETWEEN 1 AND 99", name="guests"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    #: The number staff say out loud ("check 1042").
+    number: Mapped[int] = mapped_column(server_default=text("nextval('check_number_seq')"))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("dining_table.id"))
+    server_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    guest_count: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    #: Bumped by every change; a write based on an older version is refused as stale.
+    version: Mapped[int] = mapped_column(default=1)
+    opened_at: Mapped[datetime] = created_at_column()
+    closed_at: Mapped[datetime | None]
+    #: Frozen when the check closes.
+    subtotal: Mapped[int] = mapped_column(default=0)
+    tax: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+
+
+class CheckLine(Base):
+    __tablename__ = "check_line"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("status IN ('new', 'sent', 'void')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("guest_check.id"), index=True)
+    menu_item_id: Mapped[int] = mapped_column(ForeignKey("menu_item.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("menu_category.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    quantity: Mapped[int]
+    #: Item price plus modifier deltas at the time of ordering.
+    unit_price: Mapped[int]
+    tax_rate_ppm: Mapped[int]
+    #: Chosen modifiers as shown to the kitchen, e.g. "Medium rare, Fries".
+    modifiers: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    seat: Mapped[int | None]
+    course: Mapped[str] = mapped_column(String(30))
+    #: new = on the check only; sent = fired to the kitchen; void = removed after sending.
+    status: Mapped[str] = mapped_column(String(8), default="new")
+    added_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    added_at: Mapped[datetime] = created_at_column()
+    sent_at: Mapped[datetime | None]
+
+
+class LineModifier(Base):
+    __tablename__ = "check_line_modifier"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("check_line.id"), index=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("modifier_option.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    price_delta: Mapped[int]

@@ -1,0 +1,154 @@
+"""The order screen: menu by category, the check by course and seat, send to kitchen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, WebSocket, get, post, websocket
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from app.core.errors import BadInput
+from app.menu.service import item_with_choices, menu_for_ordering
+from app.orders import service
+from app.orders.views import check_view
+from app.platform.auth import FLOOR
+from app.platform.db import UnitOfWork
+from app.platform.realtime import stream
+from app.platform.web import current, render, render_html
+
+
+def _int(form: FormMultiDict, name: str, label: str, default: int | None = None) -> int | None:
+    raw = str(form.get(name, "") or "").strip()
+    if raw in ("", "shared"):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadInput(f"{label} must be a whole number.") from None
+
+
+def _options(form: FormMultiDict) -> list[int]:
+    """Checkboxes post ``option``; a choose-one group posts ``option-<group>`` (radios)."""
+    picked = [v for k, v in form.multi_items() if k == "option" or k.startswith("option-")]
+    if not all(str(v).isdigit() for v in picked):
+        raise BadInput("A chosen option is not valid; reopen the item and choose again.")
+    return [int(v) for v in picked]
+
+
+def _key(form: FormMultiDict) -> str | None:
+    return str(form.get("key") or "") or None
+
+
+class CheckController(Controller):
+    path = "/checks/{check_id:int}"
+    opt = {"roles": FLOOR}
+
+    async def _panel(
+        self,
+        request: Request[Any, Any, Any],
+        uow: UnitOfWork,
+        check_id: int,
+        message: str | None = None,
+    ) -> Template:
+        check = await check_view(
+            uow.session, check_id, request.app.state.location.prices_include_tax
+        )
+        return render(
+            request,
+            "orders/check.html",
+            {"check": check, "message": message},
+            fragment="orders/_check.html",
+        )
+
+    @get("/")
+    async def order_screen(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        location = request.app.state.location
+        check = await check_view(uow.session, check_id, location.prices_include_tax)
+        menu = await menu_for_ordering(uow.session, location.id)
+        return render(request, "orders/check.html", {"check": check, "menu": menu, "message": None})
+
+    @get("/items/{item_id:int}")
+    async def choose(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        item_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        item = await item_with_choices(uow.session, item_id)
+        check = await check_view(
+            uow.session, check_id, request.app.state.location.prices_include_tax
+        )
+        return Template("orders/_choose.html", context={"item": item, "check": check})
+
+    @post("/lines")
+    async def add_line(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        form = await request.form()
+        staff = current(request)
+        assert staff.staff_id is not None
+        new = service.NewLine(
+            item_id=_int(form, "item_id", "Item") or 0,
+            quantity=_int(form, "quantity", "Quantity", default=1) or 0,
+            option_ids=_options(form),
+            note=str(form.get("note", "") or ""),
+            seat=_int(form, "seat", "Seat"),
+        )
+        await service.add_line(uow, check_id, new, staff.staff_id, key=_key(form))
+        return await self._panel(request, uow, check_id)
+
+    @post("/lines/{line_id:int}/clear")
+    async def clear_line(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        staff = current(request)
+        assert staff.staff_id is not None
+        await service.clear_line(uow, check_id, line_id, staff.staff_id)
+        return await self._panel(request, uow, check_id)
+
+    @post("/send")
+    async def send(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        form = await request.form()
+        staff = current(request)
+        assert staff.staff_id is not None
+        sent = await service.send_order(
+            uow, check_id, staff.staff_id, request.app.state.kitchen, key=_key(form)
+        )
+        return await self._panel(
+            request,
+            uow,
+            check_id,
+            message=f"Sent {sent} item{'s' if sent != 1 else ''} to the kitchen.",
+        )
+
+    @websocket("/feed")
+    async def check_feed(self, socket: WebSocket[Any, Any, Any], check_id: FromPath[int]) -> None:
+        app = socket.app
+
+        async def on_event(event: dict[str, Any]) -> str | None:
+            async with app.state.sessionmaker() as session:
+                check = await check_view(session, check_id, app.state.location.prices_include_tax)
+            return render_html(socket, "orders/_check.html", check=check, oob=True, message=None)
+
+        await stream(socket, [f"check:{check_id}"], on_event)

@@ -1,0 +1,271 @@
+"""Commands on a check: open a table, add a line, clear it, send to the kitchen.
+
+Each command locks the check row, checks it is still open, changes it, bumps its version and
+announces the change after commit. Lines are appended, never overwritten, so two tablets
+adding to one check both keep their lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import BadInput, Conflict, NotFound, Refused
+from app.floor.service import table_ref
+from app.menu.service import price_for_order
+from app.orders.models import Check, CheckLine, LineModifier
+from app.platform import audit, idempotency
+from app.platform.db import UnitOfWork
+from app.platform.kitchen import FiredLine, FiredOrder, KitchenBus
+from app.platform.models import Staff
+
+MAX_QUANTITY = 99
+
+
+@dataclass(frozen=True, slots=True)
+class LockedCheck:
+    """The check row as read under its lock: plain values, no lazy loading behind it."""
+
+    id: int
+    number: int
+    table_id: int | None
+    server_id: int
+    guest_count: int
+    version: int
+
+
+def announce_check(uow: UnitOfWork, check: LockedCheck) -> None:
+    """Tell every tablet on this check, and the floor plan, that it changed."""
+    uow.announce(f"check:{check.id}", {"check": check.id, "version": check.version})
+    if check.table_id is not None:
+        uow.announce("floor", {"table": check.table_id})
+
+
+async def lock_open_check(session: AsyncSession, check_id: int) -> LockedCheck:
+    """Lock the check row for this command; refuse if it is gone or closed."""
+    row = (
+        await session.execute(
+            select(
+                Check.id,
+                Check.number,
+                Check.table_id,
+                Check.server_id,
+                Check.guest_count,
+                Check.version,
+                Check.status,
+            )
+            .where(Check.id == check_id)
+            .with_for_update()
+        )
+    ).first()
+    if row is None:
+        raise NotFound("That check does not exist.")
+    if row.status != "open":
+        raise Refused(f"Check {row.number} is closed; it cannot change.")
+    return LockedCheck(*row[:6])
+
+
+async def bump_version(session: AsyncSession, check: LockedCheck, **closing: object) -> LockedCheck:
+    """Every change makes the check one version newer (and may close it in the same write)."""
+    version = check.version + 1
+    await session.execute(
+        update(Check)
+        .where(Check.id == check.id)
+        .values(version=version, **closing)
+        .execution_options(synchronize_session=False)
+    )
+    return replace(check, version=version)
+
+
+async def open_table(
+    uow: UnitOfWork,
+    table_id: int,
+    guest_count: int,
+    server_id: int,
+    location_id: int,
+    key: str | None = None,
+) -> int:
+    """Seat guests at a free table: one open check per table, whoever taps first."""
+    session = uow.session
+    claim = await idempotency.claim(
+        session, key, "open_table", {"table": table_id, "guests": guest_count}
+    )
+    if claim.replay is not None:
+        return int(claim.replay["check_id"])
+    if not 1 <= guest_count <= 99:
+        raise BadInput("Guests must be between 1 and 99.")
+    table = await table_ref(session, table_id)
+    created = await session.scalar(
+        insert(Check)
+        .values(
+            location_id=location_id, table_id=table_id, server_id=server_id, guest_count=guest_count
+        )
+        .on_conflict_do_nothing(index_elements=["table_id"], index_where=Check.status == "open")
+        .returning(Check.id)
+    )
+    if created is None:
+        holder = (
+            await session.execute(
+                select(Check.number, Staff.name)
+                .join(Staff, Staff.id == Check.server_id)
+                .where(Check.table_id == table_id, Check.status == "open")
+            )
+        ).first()
+        who = f" by {holder.name} (check {holder.number})" if holder else ""
+        raise Conflict(f"Table {table.name} is already open{who}. Open it from the floor plan.")
+    await audit.record(
+        session, "open_table", f"check:{created}", actor_id=server_id, table=table.name
+    )
+    uow.announce("floor", {"table": table_id})
+    await idempotency.remember(session, claim, {"check_id": created})
+    return int(created)
+
+
+@dataclass(frozen=True, slots=True)
+class NewLine:
+    item_id: int
+    quantity: int = 1
+    option_ids: Sequence[int] = ()
+    note: str = ""
+    seat: int | None = None
+
+
+async def add_line(
+    uow: UnitOfWork, check_id: int, new: NewLine, staff_id: int, key: str | None = None
+) -> int:
+    """Put an item on the check (not yet sent). Returns the line id."""
+    session = uow.session
+    payload = {
+        "check": check_id,
+        "item": new.item_id,
+        "qty": new.quantity,
+        "options": sorted(new.option_ids),
+        "note": new.note,
+        "seat": new.seat,
+    }
+    claim = await idempotency.claim(session, key, "add_line", payload)
+    if claim.replay is not None:
+        return int(claim.replay["line_id"])
+    if not 1 <= new.quantity <= MAX_QUANTITY:
+        raise BadInput(f"Quantity must be between 1 and {MAX_QUANTITY}.")
+    if len(new.note) > 200:
+        raise BadInput("Keep the note under 200 characters.")
+    check = await lock_open_check(session, check_id)
+    if new.seat is not None and not 1 <= new.seat <= check.guest_count:
+        raise BadInput(f"Seat {new.seat} is not at this table (seats 1–{check.guest_count}).")
+    priced = await price_for_order(session, new.item_id, new.option_ids)
+    line_id = await session.scalar(
+        insert(CheckLine)
+        .values(
+            check_id=check.id,
+            menu_item_id=priced.item_id,
+            category_id=priced.category_id,
+            name=priced.name,
+            quantity=new.quantity,
+            unit_price=priced.unit_price,
+            tax_rate_ppm=priced.tax_rate_ppm,
+            modifiers=priced.modifiers_text,
+            note=new.note.strip(),
+            seat=new.seat,
+            course=priced.course,
+            added_by=staff_id,
+        )
+        .returning(CheckLine.id)
+    )
+    assert line_id is not None
+    if priced.options:
+        await session.execute(
+            insert(LineModifier),
+            [
+                {
+                    "line_id": line_id,
+                    "option_id": o.id,
+                    "name": o.name,
+                    "price_delta": o.price_delta,
+                }
+                for o in priced.options
+            ],
+        )
+    check = await bump_version(session, check)
+    announce_check(uow, check)
+    await idempotency.remember(session, claim, {"line_id": line_id})
+    return int(line_id)
+
+
+async def clear_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int) -> None:
+    """Take an unsent line off the check. A sent line needs a void (manager approval)."""
+    session = uow.session
+    check = await lock_open_check(session, check_id)
+    line = await session.get(CheckLine, line_id)
+    if line is None or line.check_id != check.id:
+        raise NotFound("That line is not on this check.")
+    if line.status != "new":
+        raise Refused(f"{line.name} was already sent to the kitchen; it needs a void.")
+    await session.execute(delete(LineModifier).where(LineModifier.line_id == line.id))
+    await session.execute(delete(CheckLine).where(CheckLine.id == line.id))
+    await audit.record(
+        session, "clear_line", f"check:{check.id}", actor_id=staff_id, line=line.name
+    )
+    check = await bump_version(session, check)
+    announce_check(uow, check)
+
+
+async def send_order(
+    uow: UnitOfWork, check_id: int, staff_id: int, kitchen: KitchenBus, key: str | None = None
+) -> int:
+    """Fire every unsent line to the kitchen. Returns how many lines went."""
+    session = uow.session
+    claim = await idempotency.claim(session, key, "send_order", {"check": check_id})
+    if claim.replay is not None:
+        return int(claim.replay["sent"])
+    check = await lock_open_check(session, check_id)
+    lines = (
+        await session.scalars(
+            select(CheckLine)
+            .where(CheckLine.check_id == check.id, CheckLine.status == "new")
+            .order_by(CheckLine.id)
+            .with_for_update()
+        )
+    ).all()
+    if not lines:
+        raise BadInput("Nothing new to send: add items first.")
+    await session.execute(
+        update(CheckLine)
+        .where(CheckLine.id.in_([line.id for line in lines]))
+        .values(status="sent", sent_at=func.now())
+    )
+    table_name = (await table_ref(session, check.table_id)).name if check.table_id else "Counter"
+    server_name = await session.scalar(select(Staff.name).where(Staff.id == check.server_id))
+    await kitchen.fired(
+        uow,
+        FiredOrder(
+            check_id=check.id,
+            check_number=check.number,
+            table_name=table_name,
+            server_name=server_name or "",
+            lines=tuple(
+                FiredLine(
+                    line.id,
+                    line.category_id,
+                    line.name,
+                    line.quantity,
+                    line.modifiers,
+                    line.note,
+                    line.seat,
+                    line.course,
+                )
+                for line in lines
+            ),
+        ),
+    )
+    await audit.record(
+        session, "send_order", f"check:{check.id}", actor_id=staff_id, lines=len(lines)
+    )
+    check = await bump_version(session, check)
+    announce_check(uow, check)
+    await idempotency.remember(session, claim, {"sent": len(lines)})
+    return len(lines)

@@ -1,0 +1,1 @@
+"""What every area stands on: database, settings, staff sign-in, audit, realtime."""

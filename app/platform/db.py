@@ -1,0 +1,79 @@
+"""Database engine, the declarative base, and the unit of work every command runs in.
+
+One command is one transaction. Realtime announcements collected during the command are
+published only after the commit, so a tablet is never told about state that rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, MetaData, func
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import NullPool
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {int: BigInteger, datetime: DateTime(timezone=True)}
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+def make_engine(url: str, pool: str = "queue") -> AsyncEngine:
+    kwargs: dict[str, Any] = {"pool_pre_ping": False}
+    if pool == "null":
+        kwargs["poolclass"] = NullPool
+    else:
+        kwargs.update(pool_size=10, max_overflow=20)
+    return create_async_engine(url, **kwargs)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+Announce = Callable[[str, Any], Awaitable[None]]
+
+
+class UnitOfWork:
+    """A session plus the announcements to send once it commits."""
+
+    def __init__(self, session: AsyncSession, announce: Announce | None = None) -> None:
+        self.session = session
+        self._announce = announce
+        self._pending: list[tuple[str, Any]] = []
+
+    def announce(self, channel: str, message: Any) -> None:
+        """Queue a realtime announcement; sent after commit, dropped on rollback."""
+        if (channel, message) not in self._pending:
+            self._pending.append((channel, message))
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        pending, self._pending = self._pending, []
+        if self._announce is not None:
+            for channel, message in pending:
+                await self._announce(channel, message)
+
+    async def rollback(self) -> None:
+        self._pending.clear()
+        await self.session.rollback()

@@ -1,0 +1,66 @@
+"""Idempotency keys: a command sent twice (double tap, retry after a Wi-Fi blip) runs once.
+
+The key is claimed inside the command's own transaction. A second request with the same key
+waits on the first one's row lock, then finds it committed and gets the first answer; if the
+first rolled back, the second runs as if it were first. So the effect is exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import BadInput, Conflict
+from app.platform.models import IdempotencyKey
+
+
+def fingerprint(command: str, payload: dict[str, Any]) -> str:
+    raw = json.dumps([command, payload], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    key: str | None
+    #: The first run's answer when this is a replay, else None.
+    replay: dict[str, Any] | None
+
+
+async def claim(
+    session: AsyncSession, key: str | None, command: str, payload: dict[str, Any]
+) -> Claim:
+    """Claim ``key`` for this command, or return the answer of the run that already did."""
+    if not key:
+        return Claim(key=None, replay=None)
+    if len(key) > 100:
+        raise BadInput("Idempotency key is too long (100 characters at most).")
+    mark = fingerprint(command, payload)
+    inserted = await session.execute(
+        insert(IdempotencyKey)
+        .values(key=key, fingerprint=mark)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(IdempotencyKey.id)
+    )
+    if inserted.scalar_one_or_none() is not None:
+        return Claim(key=key, replay=None)
+    first = (
+        await session.execute(select(IdempotencyKey).where(IdempotencyKey.key == key))
+    ).scalar_one()
+    if first.fingerprint != mark:
+        raise Conflict("This request key was already used for a different action; nothing done.")
+    return Claim(key=key, replay=first.result or {})
+
+
+async def remember(session: AsyncSession, claim_: Claim, result: dict[str, Any]) -> None:
+    """Store the answer with the key, in the same transaction as the effect."""
+    if claim_.key is None or claim_.replay is not None:
+        return
+    await session.execute(
+        update(IdempotencyKey).where(IdempotencyKey.key == claim_.key).values(result=result)
+    )

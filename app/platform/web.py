@@ -1,0 +1,262 @@
+"""Web plumbing shared by every area: who is signed in, guards, CSRF, errors, rendering.
+
+Deny by default: a route that names no roles (``opt={"roles": ...}``) and is not marked
+``public`` answers 403 to everyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
+
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+)
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from app.core.errors import BrigadeError
+from app.platform.auth import Principal, principal_for
+from app.platform.db import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "brigade_session"
+DEVICE_COOKIE = "brigade_device"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def csrf_token_for(scope_or_conn: Mapping[str, Any] | ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The CSRF token is a keyed hash of this browser's own secret cookie: a page can show
+    it, a forged cross-site form cannot know it, and every server process agrees on it."""
+    scope = scope_or_conn.scope if isinstance(scope_or_conn, ASGIConnection) else scope_or_conn
+    secret = str(scope.get("brigade_cookie_secret") or "")
+    return hmac.new(secret.encode(), b"brigade-csrf", hashlib.sha256).hexdigest()
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    found = connection.scope.get("principal")
+    return found if isinstance(found, Principal) else None
+
+
+def session_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    token = connection.scope.get("brigade_session_token")
+    return token if isinstance(token, str) else None
+
+
+def device_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    key = connection.scope.get("brigade_device_key")
+    return key if isinstance(key, str) else None
+
+
+def render_html(
+    connection: ASGIConnection[Any, Any, Any, Any], template: str, **context: Any
+) -> str:
+    """Render a template to a string outside a response (websocket pushes)."""
+    engine = connection.app.template_engine
+    assert engine is not None, "templates are configured in create_app"
+    return str(engine.get_template(template).render(request=connection, **context))
+
+
+class PrincipalMiddleware(ASGIMiddleware):
+    """Finds the session behind the cookie (pages) or bearer token (``/api/v1``)."""
+
+    scopes = ("http", "websocket")  # type: ignore[assignment]
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        cookies = _parse_cookies(headers.get("cookie", ""))
+        is_api = scope["path"].startswith("/api/")
+        token = None
+        if is_api:
+            # The API accepts bearer tokens only: no cookie, so no cross-site forgery.
+            auth = headers.get("authorization", "")
+            token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        else:
+            token = cookies.get(SESSION_COOKIE)
+        device_key = cookies.get(DEVICE_COOKIE)
+        scope["brigade_device_key"] = device_key  # type: ignore[typeddict-unknown-key]
+        scope["brigade_session_token"] = token  # type: ignore[typeddict-unknown-key]
+        scope["brigade_cookie_secret"] = token or device_key or ""  # type: ignore[typeddict-unknown-key]
+        principal: Principal | None = None
+        if token:
+            maker = scope["litestar_app"].state.sessionmaker
+            async with maker() as session:
+                principal = await principal_for(session, token)
+        scope["principal"] = principal  # type: ignore[typeddict-unknown-key]
+        await next_app(scope, receive, send)
+
+
+def _parse_cookies(raw: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in raw.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name:
+            out[name] = value
+    return out
+
+
+def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    principal = principal_of(connection)
+    if principal is None:
+        raise NotAuthorizedException("Sign in first.")
+    return principal
+
+
+async def role_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Every route: CSRF on state changes, then the route's roles. Deny by default."""
+    opt = handler.opt
+    method = connection.scope.get("method")
+    if method and method not in SAFE_METHODS and not opt.get("api"):
+        await _check_csrf(connection)
+    if opt.get("public"):
+        return
+    roles = opt.get("roles")
+    principal = principal_of(connection)
+    if principal is None:
+        raise NotAuthorizedException("Sign in first.")
+    if not roles or principal.role not in roles:
+        raise PermissionDeniedException(f"A {principal.role} cannot do that here.")
+
+
+async def _check_csrf(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    expected = csrf_token_for(connection)
+    sent = connection.headers.get(CSRF_HEADER)
+    if sent is None and isinstance(connection, Request):
+        form = await connection.form()
+        sent = form.get("_csrf")
+    if not connection.scope.get("brigade_cookie_secret") or not sent:
+        raise PermissionDeniedException(
+            "This page is out of date (security token missing). Reload it."
+        )
+    if not hmac.compare_digest(str(sent), expected):
+        raise PermissionDeniedException(
+            "This page is out of date (security token mismatch). Reload it."
+        )
+
+
+def ensure_device_cookie(request: Request[Any, Any, Any], response: Response[Any]) -> None:
+    """Give this browser a device cookie on first visit: PIN throttling and CSRF key on it."""
+    if not device_key(request):
+        key = secrets.token_urlsafe(24)
+        request.scope["brigade_device_key"] = key  # type: ignore[typeddict-unknown-key]
+        if not session_token(request):
+            request.scope["brigade_cookie_secret"] = key  # type: ignore[typeddict-unknown-key]
+        response.set_cookie(device_cookie(request, key))
+
+
+def device_cookie(request: Request[Any, Any, Any], key: str) -> Cookie:
+    secure = request.app.state.settings.secure_cookies
+    return Cookie(
+        key=DEVICE_COOKIE,
+        value=key,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=3600 * 24 * 365,
+        path="/",
+    )
+
+
+def session_cookie(request: Request[Any, Any, Any], token: str | None) -> Cookie:
+    secure = request.app.state.settings.secure_cookies
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token or "",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=None if token else 0,
+        path="/",
+    )
+
+
+async def provide_uow(request: Request[Any, Any, Any]) -> AsyncGenerator[UnitOfWork, None]:
+    """One transaction per request: committed when the handler succeeds, else rolled back."""
+    app = request.app
+    plugin = app.state.channels
+
+    async def announce(channel: str, message: Any) -> None:
+        plugin.publish(message, channel)
+
+    async with app.state.sessionmaker() as session:
+        uow = UnitOfWork(session, announce)
+        try:
+            yield uow
+        except Exception:
+            await uow.rollback()
+            raise
+        else:
+            await uow.commit()
+
+
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request[Any, Any, Any],
+    page: str,
+    context: dict[str, Any],
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The whole page on a plain load; the fragment of the same screen for htmx."""
+    name = fragment if fragment and is_htmx(request) else page
+    return Template(template_name=name, context=context, status_code=status_code)
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_response(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    if wants_json(request):
+        return Response({"error": message, "status": status}, status_code=status)
+    if is_htmx(request):
+        # Errors land in the flash bar of whatever screen is open, never replace it.
+        return Template(
+            template_name="_flash.html",
+            context={"message": message, "level": "error"},
+            status_code=status,
+            headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+        )
+    return Template(
+        template_name="error.html",
+        context={"message": message, "status": status},
+        status_code=status,
+    )
+
+
+def brigade_error_handler(request: Request[Any, Any, Any], exc: BrigadeError) -> Response[Any]:
+    return _error_response(request, exc.status, exc.message)
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotAuthorizedException) and not wants_json(request):
+        if is_htmx(request):
+            return Response(None, status_code=204, headers={"HX-Redirect": "/login"})
+        return Redirect("/login")
+    return _error_response(request, exc.status_code, str(exc.detail))
+
+
+def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unexpected error", extra={"path": request.url.path})
+    return _error_response(
+        request, 500, "Something went wrong on the server; nothing was saved. Try again."
+    )

@@ -1,0 +1,1 @@
+"""Kitchen display: tickets per station, fed live over websockets, bumped by cooks."""

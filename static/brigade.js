@@ -1,0 +1,87 @@
+// Small behaviours htmx does not cover: PIN keypad, category tabs, quantity stepper,
+// kitchen timers and the live-connection badge. No framework, no build step.
+(function () {
+  "use strict";
+
+  // Idempotency keys for buttons that post without a form. crypto.randomUUID needs a
+  // secure context, which a restaurant LAN on plain http is not; getRandomValues is not.
+  window.brigadeKey = function () {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  };
+
+  document.addEventListener("click", function (event) {
+    var key = event.target.closest("[data-digit], [data-clear]");
+    if (key) {
+      var input = key.closest("form").querySelector(".pin-input");
+      if (key.hasAttribute("data-clear")) input.value = "";
+      else if (input.value.length < 6) input.value += key.getAttribute("data-digit");
+      return;
+    }
+    var tab = event.target.closest(".cat-tab");
+    if (tab) {
+      document.querySelectorAll(".cat-tab").forEach(function (t) { t.classList.toggle("active", t === tab); });
+      document.querySelectorAll("[data-category-panel]").forEach(function (panel) {
+        panel.hidden = panel.getAttribute("data-category-panel") !== tab.getAttribute("data-category");
+      });
+      return;
+    }
+    var step = event.target.closest("[data-step]");
+    if (step) {
+      var qty = step.parentElement.querySelector("input");
+      var next = (parseInt(qty.value, 10) || 1) + parseInt(step.getAttribute("data-step"), 10);
+      qty.value = Math.max(1, Math.min(99, next));
+    }
+  });
+
+  // Live badge: a cook or server must see at a glance when the screen is not live.
+  function setConn(live) {
+    document.body.classList.toggle("offline", !live);
+    document.querySelectorAll("[data-conn]").forEach(function (el) {
+      el.textContent = live ? "Live" : "Reconnecting…";
+      el.classList.toggle("live", live);
+    });
+  }
+  document.addEventListener("htmx:wsOpen", function () { setConn(true); });
+  document.addEventListener("htmx:wsClose", function () { setConn(false); });
+
+  // Ticket timers: yellow at 5 minutes, red at 8 (kitchen convention; per station later).
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var secs = Math.max(0, Math.floor((now - Date.parse(el.getAttribute("data-since"))) / 1000));
+      el.textContent = Math.floor(secs / 60) + ":" + ("0" + (secs % 60)).slice(-2);
+      var ticket = el.closest(".ticket");
+      if (ticket) {
+        ticket.classList.toggle("warn", secs >= 300 && secs < 480);
+        ticket.classList.toggle("late", secs >= 480);
+      }
+    });
+    document.querySelectorAll("[data-clock]").forEach(function (el) {
+      el.textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    });
+  }
+  // A message stays until the next thing works, or ten seconds, whichever comes first.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful && !event.detail.failed) {
+      var flash = document.getElementById("flash");
+      if (flash && event.detail.target !== flash) flash.innerHTML = "";
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "flash") {
+      var shown = event.detail.target.firstElementChild;
+      setTimeout(function () { if (shown && shown.parentElement) shown.remove(); }, 10000);
+    }
+  });
+  // Network gone: say so instead of failing silently.
+  document.addEventListener("htmx:sendError", function () {
+    var flash = document.getElementById("flash");
+    if (flash) flash.innerHTML = '<div class="flash flash-error" role="alert"><span>No connection to the server. Nothing was saved; tap again when the Wi-Fi is back.</span></div>';
+  });
+
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSwap", tick);
+})();
