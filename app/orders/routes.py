@@ -73,7 +73,12 @@ class CheckController(Controller):
         location = request.app.state.location
         check = await check_view(uow.session, check_id, location.prices_include_tax)
         menu = await menu_for_ordering(uow.session, location.id)
-        return render(request, "orders/check.html", {"check": check, "menu": menu, "message": None})
+        return render(
+            request,
+            "orders/check.html",
+            {"check": check, "menu": menu, "message": None},
+            fragment="orders/_check.html",
+        )
 
     @get("/items/{item_id:int}")
     async def choose(

@@ -1,0 +1,30 @@
+"""The app refuses to serve a database that is not migrated, and says what to run."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.platform import migrate
+from app.platform.db import make_engine
+from tests import pg
+
+
+async def test_unmigrated_database_is_refused_with_the_command_to_run(pg_server: str) -> None:
+    name = f"brigade_empty_{id(pg_server)}"
+    await pg._admin(pg_server, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    engine = make_engine(pg.with_database(pg_server, name), pool="null")
+    try:
+        with pytest.raises(migrate.SchemaOutOfDate, match="brigade db upgrade"):
+            await migrate.ensure_migrated(engine)
+    finally:
+        await engine.dispose()
+        await pg.drop_database(pg_server, name)
+
+
+async def test_migrated_demo_database_is_accepted(db_url: str) -> None:
+    engine = make_engine(db_url, pool="null")
+    try:
+        await migrate.ensure_migrated(engine)
+        assert await migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        await engine.dispose()
