@@ -70,6 +70,9 @@
     }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.classList.contains("modal-error")) {
+      event.detail.target.scrollIntoView({ block: "nearest" });
+    }
     if (event.detail.target && event.detail.target.id === "flash") {
       var shown = event.detail.target.firstElementChild;
       setTimeout(function () { if (shown && shown.parentElement) shown.remove(); }, 10000);
@@ -79,6 +82,20 @@
   document.addEventListener("htmx:sendError", function () {
     var flash = document.getElementById("flash");
     if (flash) flash.innerHTML = '<div class="flash flash-error" role="alert"><span>No connection to the server. Nothing was saved; tap again when the Wi-Fi is back.</span></div>';
+  });
+
+  // After an item is added, show it: scroll the check to the new line.
+  document.addEventListener("htmx:afterSettle", function () {
+    var added = document.querySelector(".line.just-added");
+    if (added) added.scrollIntoView({ block: "nearest" });
+  });
+  // The choose modal opens on the seat the server has selected in the seat bar.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "modal") return;
+    var picked = document.querySelector("#seat-bar input[name=seat]:checked");
+    if (!picked) return;
+    var same = event.detail.target.querySelector('.choose input[name=seat][value="' + picked.value + '"]');
+    if (same) same.checked = true;
   });
 
   setInterval(tick, 1000);

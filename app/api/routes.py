@@ -87,7 +87,8 @@ class ApiController(Controller):
     async def floor_plan(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> list[dict[str, Any]]:
-        floors = await floor.floor_plan(uow.session, request.app.state.location.id)
+        location = request.app.state.location
+        floors = await floor.floor_plan(uow.session, location.id, location.prices_include_tax)
         return [asdict(f) for f in floors]
 
     @post("/checks", status_code=201)

@@ -40,7 +40,8 @@ class FloorController(Controller):
         uow: NamedDependency[UnitOfWork],
         floor: FromQuery[int | None] = None,
     ) -> Template:
-        floors = await service.floor_plan(uow.session, request.app.state.location.id)
+        location = request.app.state.location
+        floors = await service.floor_plan(uow.session, location.id, location.prices_include_tax)
         if not floors:
             raise NotFound("This restaurant has no floors yet.")
         shown = next((f for f in floors if f.id == floor), floors[0])
@@ -93,7 +94,9 @@ class FloorController(Controller):
             if not isinstance(table_id, int):
                 return None
             async with app.state.sessionmaker() as session:
-                table = await service.table_view(session, table_id)
+                table = await service.table_view(
+                    session, table_id, app.state.location.prices_include_tax
+                )
             return render_html(socket, "floor/_table.html", table=table, oob=True)
 
         await stream(socket, ["floor"], on_event)

@@ -52,6 +52,7 @@ class CheckController(Controller):
         uow: UnitOfWork,
         check_id: int,
         message: str | None = None,
+        added: int | None = None,
     ) -> Template:
         check = await check_view(
             uow.session, check_id, request.app.state.location.prices_include_tax
@@ -59,7 +60,7 @@ class CheckController(Controller):
         return render(
             request,
             "orders/check.html",
-            {"check": check, "message": message},
+            {"check": check, "message": message, "added": added},
             fragment="orders/_check.html",
         )
 
@@ -111,8 +112,8 @@ class CheckController(Controller):
             note=str(form.get("note", "") or ""),
             seat=_int(form, "seat", "Seat"),
         )
-        await service.add_line(uow, check_id, new, staff.staff_id, key=_key(form))
-        return await self._panel(request, uow, check_id)
+        line_id = await service.add_line(uow, check_id, new, staff.staff_id, key=_key(form))
+        return await self._panel(request, uow, check_id, added=line_id)
 
     @post("/lines/{line_id:int}/clear")
     async def clear_line(

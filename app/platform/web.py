@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
@@ -36,6 +37,7 @@ SESSION_COOKIE = "brigade_session"
 DEVICE_COOKIE = "brigade_device"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_ERROR_TARGET = re.compile(r"^#[A-Za-z][\w-]{0,40}$")
 
 
 def csrf_token_for(scope_or_conn: Mapping[str, Any] | ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -229,12 +231,17 @@ def _error_response(request: Request[Any, Any, Any], status: int, message: str) 
     if wants_json(request):
         return Response({"error": message, "status": status}, status_code=status)
     if is_htmx(request):
-        # Errors land in the flash bar of whatever screen is open, never replace it.
+        # Errors land in the flash bar of whatever screen is open (or in the spot a form
+        # names with X-Error-Target, e.g. inside a modal), never replace the screen.
+        target = request.headers.get("x-error-target", "")
         return Template(
             template_name="_flash.html",
             context={"message": message, "level": "error"},
             status_code=status,
-            headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+            headers={
+                "HX-Retarget": target if _ERROR_TARGET.match(target) else "#flash",
+                "HX-Reswap": "innerHTML",
+            },
         )
     return Template(
         template_name="error.html",

@@ -71,8 +71,11 @@ def test_server_seats_table_kitchen_gets_ticket_cash_closes_and_floor_frees(
     choose = page.locator("form.choose")
     expect(choose).to_be_visible()
     expect(choose.locator("h2")).to_contain_text("Ribeye 12oz")
+    # The seat picked in the seat bar is preselected in the modal.
+    expect(choose.locator("input[name=seat][value='1']")).to_be_checked()
     choose.get_by_role("button", name="Add to check").click()
-    flash = page.locator("#flash .flash-error")
+    # The refusal shows inside the modal, next to the choice it is about.
+    flash = choose.locator("#modal-error .flash-error")
     expect(flash).to_contain_text("Temperature: pick a choice.")
     assert_uncovered(flash)
     expect(choose).to_be_visible()
@@ -86,7 +89,7 @@ def test_server_seats_table_kitchen_gets_ticket_cash_closes_and_floor_frees(
     expect(steak).to_contain_text("Medium rare")
     expect(steak).to_contain_text("Fries")
     expect(steak.locator(".seat")).to_have_text("S1")
-    expect(page.locator("#flash .flash-error")).to_have_count(0)
+    expect(page.locator(".flash-error")).to_have_count(0)
 
     # A draft beer goes straight on the check.
     page.locator(".cat-tab", has_text="Drinks").click()
