@@ -6,11 +6,11 @@ Send ``Idempotency-Key`` on every POST: a retry after a timeout gets the first a
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromHeader, FromPath, JSONBody
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from app.billing import service as billing
 from app.core.errors import BadInput
@@ -23,6 +23,8 @@ from app.platform.db import UnitOfWork
 from app.platform.web import current
 
 API = {"api": True}
+#: Send one per command; a retry with the same key gets the first answer.
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
 
 
 @dataclass
@@ -73,8 +75,8 @@ class ApiController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> dict[str, str]:
         settings = request.app.state.settings
-        token = await auth.sign_in(
-            uow.session,
+        token = await auth.sign_in_counting_failures(
+            uow,
             data.staff_id,
             data.pin,
             f"api:{data.device}"[:64],
@@ -97,7 +99,7 @@ class ApiController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[OpenCheckIn],
         uow: NamedDependency[UnitOfWork],
-        idempotency_key: FromHeader[str | None] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, int]:
         check_id = await orders.open_table(
             uow,
@@ -128,7 +130,7 @@ class ApiController(Controller):
         check_id: FromPath[int],
         data: JSONBody[LineIn],
         uow: NamedDependency[UnitOfWork],
-        idempotency_key: FromHeader[str | None] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, int]:
         new = orders.NewLine(data.item_id, data.quantity, data.options, data.note, data.seat)
         line_id = await orders.add_line(uow, check_id, new, _staff_id(request), key=idempotency_key)
@@ -140,7 +142,7 @@ class ApiController(Controller):
         request: Request[Any, Any, Any],
         check_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
-        idempotency_key: FromHeader[str | None] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, int]:
         sent = await orders.send_order(
             uow, check_id, _staff_id(request), request.app.state.kitchen, key=idempotency_key
@@ -154,7 +156,7 @@ class ApiController(Controller):
         check_id: FromPath[int],
         data: JSONBody[CashIn],
         uow: NamedDependency[UnitOfWork],
-        idempotency_key: FromHeader[str | None] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, Any]:
         result = await billing.pay_cash(
             uow,

@@ -12,14 +12,16 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import BadInput, NotFound, Refused
+from app.core.errors import BadInput, BrigadeError, NotFound, Refused
 from app.platform import audit
+from app.platform.db import UnitOfWork
 from app.platform.models import Device, PinAttempt, Staff, StaffSession
 
 # Parameters sized for a tablet tapping a PIN (~20 ms) rather than a website password.
@@ -128,6 +130,16 @@ async def sign_in(
     if staff.failed_pins:
         await session.execute(update(Staff).where(Staff.id == staff.id).values(failed_pins=0))
     return await _new_session(session, staff.id, None, replaces)
+
+
+async def sign_in_counting_failures(uow: UnitOfWork, *args: Any, **kwargs: Any) -> str:
+    """``sign_in`` for a request: a refused PIN is committed before the refusal goes back,
+    so the throttle counts it even though the request as a whole failed."""
+    try:
+        return await sign_in(uow.session, *args, **kwargs)
+    except BrigadeError:
+        await uow.commit()
+        raise
 
 
 async def pair_device(session: AsyncSession, token: str, replaces: str | None = None) -> str:

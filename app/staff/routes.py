@@ -88,8 +88,8 @@ class SignInController(Controller):
         except ValueError:
             staff_id = 0
         try:
-            token = await auth.sign_in(
-                uow.session,
+            token = await auth.sign_in_counting_failures(
+                uow,
                 staff_id,
                 str(form.get("pin", "")),
                 device_key(request) or "no-device-cookie",
@@ -98,8 +98,6 @@ class SignInController(Controller):
                 replaces=session_token(request),
             )
         except BrigadeError as refusal:
-            # The failed attempt must count even though sign-in failed: commit it.
-            await uow.commit()
             staff = await _staff_tiles(uow, request.app.state.location.id)
             chosen = next((s for s in staff if s.id == staff_id), None)
             return render(

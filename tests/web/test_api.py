@@ -1,0 +1,108 @@
+"""The JSON API mirrors the screens' commands for integrations, with idempotency keys."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.orders.models import CheckLine
+from tests.conftest import PINS, STAFF_IDS
+from tests.demo_ids import item_id, station_id, table_id
+
+Client = AsyncTestClient[Litestar]
+
+
+async def bearer(client: Client, name: str) -> dict[str, str]:
+    answer = await client.post(
+        "/api/v1/sessions", json={"staff_id": STAFF_IDS[name], "pin": PINS[name]}
+    )
+    assert answer.status_code == 201, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+async def test_integration_seats_orders_sends_and_pays_over_json(
+    client: Client, session: AsyncSession
+) -> None:
+    maria = await bearer(client, "Maria")
+    opened = await client.post(
+        "/api/v1/checks",
+        json={"table_id": await table_id(session, "P3"), "guests": 3},
+        headers=maria,
+    )
+    assert opened.status_code == 201
+    check = opened.json()["check_id"]
+    line = {
+        "item_id": await item_id(session, "Salmon"),
+        "options": [],
+        "seat": 2,
+        "note": "no dill",
+    }
+    for _ in range(3):  # a client retrying after timeouts
+        added = await client.post(
+            f"/api/v1/checks/{check}/lines",
+            json=line,
+            headers={**maria, "Idempotency-Key": "line-1"},
+        )
+        assert added.status_code == 201
+    lines = await session.scalar(
+        select(func.count()).select_from(CheckLine).where(CheckLine.check_id == check)
+    )
+    assert lines == 1
+    assert (await client.post(f"/api/v1/checks/{check}/send", headers=maria)).json() == {"sent": 1}
+
+    view = (await client.get(f"/api/v1/checks/{check}", headers=maria)).json()
+    assert view["totals"] == {"subtotal": 2800, "tax": 249, "total": 3049}
+    assert view["balance"] == 3049
+
+    ode = await bearer(client, "Ode")
+    tickets = await client.get(
+        f"/api/v1/kds/{await station_id(session, 'Grill')}/tickets?after=0", headers=ode
+    )
+    assert [(t["seq"], t["items"][0]["name"], t["items"][0]["note"]) for t in tickets.json()] == [
+        (1, "Salmon", "no dill")
+    ]
+
+    paid = await client.post(
+        f"/api/v1/checks/{check}/payments/cash",
+        json={"tendered": 4000, "version": view["version"]},
+        headers={**maria, "Idempotency-Key": "pay-1"},
+    )
+    assert paid.json() == {"applied": 3049, "change": 951, "closed": True}
+    again = await client.post(
+        f"/api/v1/checks/{check}/payments/cash",
+        json={"tendered": 4000, "version": view["version"]},
+        headers={**maria, "Idempotency-Key": "pay-1"},
+    )
+    assert again.json() == paid.json()
+
+
+async def test_api_errors_are_json_with_a_reason(client: Client, session: AsyncSession) -> None:
+    maria = await bearer(client, "Maria")
+    unknown = await client.post(
+        "/api/v1/checks", json={"table_id": 999999, "guests": 2}, headers=maria
+    )
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "That table does not exist.", "status": 404}
+    bad = await client.post("/api/v1/checks", json={"table_id": "five", "guests": 2}, headers=maria)
+    assert bad.status_code == 400 and "error" in bad.json()
+    wrong_pin = await client.post(
+        "/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": "0000"}
+    )
+    assert wrong_pin.status_code == 403 and "Wrong PIN" in wrong_pin.json()["error"]
+    anonymous = await client.get("/api/v1/floor")
+    assert anonymous.status_code == 401
+
+
+async def test_swagger_ui_is_served(client: Client) -> None:
+    assert (await client.get("/api/v1/schema/swagger")).status_code == 200
+
+
+async def test_wrong_pins_over_the_api_count_toward_the_lock_out(client: Client) -> None:
+    for _ in range(5):
+        await client.post("/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": "0000"})
+    right = await client.post(
+        "/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": PINS["Sam"]}
+    )
+    assert right.status_code == 403 and "locked" in right.json()["error"]
