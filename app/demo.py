@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.floor.models import DiningTable, Floor
 from app.menu.models import (
     Category,
+    Course,
     ItemModifierGroup,
     MenuItem,
     ModifierGroup,
@@ -181,6 +182,10 @@ async def _seed(session: AsyncSession) -> None:
         for name in ("grill", "cold", "pastry", "bar")
     }
     session.add_all([*taxes.values(), *stations.values()])
+    session.add_all(
+        Course(location_id=loc, name=name, sort=i)
+        for i, name in enumerate(("drinks", "starters", "mains", "desserts"))
+    )
     groups: dict[str, ModifierGroup] = {}
     for name, (low, high, _) in MODIFIERS.items():
         groups[name] = ModifierGroup(location_id=loc, name=name, min_choices=low, max_choices=high)

@@ -25,6 +25,10 @@ class Ticket(Base):
     fired_at: Mapped[datetime] = created_at_column()
     bumped_at: Mapped[datetime | None]
     bumped_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    #: "fire" for food to make; "void" tells the station to stop making something.
+    kind: Mapped[str] = mapped_column(String(8), default="fire", server_default="fire")
+    #: The party's allergies, printed on every ticket of the check.
+    allergies: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class TicketItem(Base):

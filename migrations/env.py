@@ -10,9 +10,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 # Every area's tables. Migrations are the one place outside main.py that names kds.
-import kds.models  # noqa: F401
+from app.billing import models as billing_models
+from app.floor import models as floor_models
+from app.menu import models as menu_models
+from app.orders import models as orders_models
+from app.platform import models as platform_models
 from app.platform.db import Base
+from kds import models as kds_models
 
+AREAS = (billing_models, floor_models, menu_models, orders_models, platform_models, kds_models)
 metadata = Base.metadata
 
 config = context.config

@@ -20,7 +20,7 @@ from app.orders.views import check_view
 from app.platform import auth
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
-from app.platform.web import current
+from app.platform.web import client_ip, current
 
 API = {"api": True}
 #: Send one per command; a retry with the same key gets the first answer.
@@ -80,6 +80,7 @@ class ApiController(Controller):
             data.staff_id,
             data.pin,
             f"api:{data.device}"[:64],
+            client_ip=client_ip(request),
             lockout_after=settings.pin_lockout_after,
             device_limit=settings.device_pin_limit,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,6 +26,7 @@ class DiningTable(Base):
         UniqueConstraint("floor_id", "name"),
         CheckConstraint(f"shape IN {SHAPES!r}", name="shape"),
         CheckConstraint("seats BETWEEN 1 AND 40", name="seats"),
+        CheckConstraint("rotation BETWEEN 0 AND 359", name="rotation"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     floor_id: Mapped[int] = mapped_column(ForeignKey("floor.id"))
@@ -36,3 +39,11 @@ class DiningTable(Base):
     y: Mapped[int] = mapped_column(default=0)
     width: Mapped[int] = mapped_column(default=10)
     height: Mapped[int] = mapped_column(default=10)
+    #: Degrees clockwise, as drawn on the plan.
+    rotation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The server whose section this table is in (a manager assigns sections).
+    server_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    #: Set when the guests have left and the table waits for bussing.
+    bussing_since: Mapped[datetime | None]
+    #: Removed from the plan. Kept, because old checks still name the table.
+    archived_at: Mapped[datetime | None]

@@ -55,7 +55,7 @@ class TableRef:
 def _table_query() -> Select[Any]:
     sent = (
         select(CheckLine.check_id.label("check_id"))
-        .where(CheckLine.status == "sent")
+        .where(CheckLine.status == "fired")
         .group_by(CheckLine.check_id)
         .subquery()
     )

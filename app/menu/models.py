@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.platform.db import Base
@@ -14,6 +16,17 @@ class TaxRate(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     name: Mapped[str] = mapped_column(String(60))
     rate_ppm: Mapped[int] = mapped_column(CheckConstraint("rate_ppm >= 0", name="rate"))
+
+
+class Course(Base):
+    """The courses of a meal, in the order they are served (configurable per location)."""
+
+    __tablename__ = "course"
+    __table_args__ = (UniqueConstraint("location_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    name: Mapped[str] = mapped_column(String(30))
+    sort: Mapped[int] = mapped_column(default=0)
 
 
 class Category(Base):
@@ -37,7 +50,13 @@ class MenuItem(Base):
     price: Mapped[int]
     tax_rate_id: Mapped[int] = mapped_column(ForeignKey("tax_rate.id"))
     sort: Mapped[int] = mapped_column(default=0)
+    #: False = 86'd. With ``unavailable_until`` set, it comes back by itself at that time.
     available: Mapped[bool] = mapped_column(default=True)
+    unavailable_until: Mapped[datetime | None]
+    #: How many are left tonight; sending lines counts it down and 0 means 86'd.
+    countdown: Mapped[int | None] = mapped_column(
+        CheckConstraint("countdown >= 0", name="countdown")
+    )
 
 
 class ModifierGroup(Base):

@@ -22,7 +22,7 @@ class Check(Base):
             unique=True,
             postgresql_where=text("status = 'open'"),
         ),
-        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("status IN ('open', 'closed', 'merged')", name="status"),
         CheckConstraint("guest_count BETWEEN 1 AND 99", name="guests"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +37,12 @@ class Check(Base):
     version: Mapped[int] = mapped_column(default=1)
     opened_at: Mapped[datetime] = created_at_column()
     closed_at: Mapped[datetime | None]
+    #: What the server must tell the kitchen about the party ("birthday", "in a hurry").
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Allergies, shown on the order screen and on every kitchen ticket.
+    allergies: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: When merged into another check, which one (this one is then terminal).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("guest_check.id"))
     #: Frozen when the check closes.
     subtotal: Mapped[int] = mapped_column(default=0)
     tax: Mapped[int] = mapped_column(default=0)
@@ -47,7 +53,7 @@ class CheckLine(Base):
     __tablename__ = "check_line"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity"),
-        CheckConstraint("status IN ('new', 'sent', 'void')", name="status"),
+        CheckConstraint("status IN ('new', 'held', 'fired', 'void')", name="status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("guest_check.id"), index=True)
@@ -63,11 +69,34 @@ class CheckLine(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     seat: Mapped[int | None]
     course: Mapped[str] = mapped_column(String(30))
-    #: new = on the check only; sent = fired to the kitchen; void = removed after sending.
+    #: new = on the check only; held = ordered, waiting for its course to be fired;
+    #: fired = at the kitchen; void = taken off after it was fired (see void_*).
     status: Mapped[str] = mapped_column(String(8), default="new")
+    #: The server asked to keep this line back even when its course fires.
+    hold: Mapped[bool] = mapped_column(default=False, server_default="false")
     added_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     added_at: Mapped[datetime] = created_at_column()
-    sent_at: Mapped[datetime | None]
+    fired_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    #: The food was made and is thrown away (counts as waste in inventory).
+    void_waste: Mapped[bool | None]
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    void_approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    #: A comp gives the line away: it stays on the check at zero.
+    comped_at: Mapped[datetime | None]
+    comp_reason: Mapped[str | None] = mapped_column(Text)
+    comped_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    comp_approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class CheckCourse(Base):
+    """When each course of a check was fired: the kitchen's pacing, kept per check."""
+
+    __tablename__ = "check_course"
+    check_id: Mapped[int] = mapped_column(ForeignKey("guest_check.id"), primary_key=True)
+    course: Mapped[str] = mapped_column(String(30), primary_key=True)
+    fired_at: Mapped[datetime] = created_at_column()
 
 
 class LineModifier(Base):

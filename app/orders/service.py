@@ -236,7 +236,7 @@ async def send_order(
     await session.execute(
         update(CheckLine)
         .where(CheckLine.id.in_([line.id for line in lines]))
-        .values(status="sent", sent_at=func.now())
+        .values(status="fired", fired_at=func.now())
     )
     table_name = (await table_ref(session, check.table_id)).name if check.table_id else "Counter"
     server_name = await session.scalar(select(Staff.name).where(Staff.id == check.server_id))

@@ -16,7 +16,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, BrigadeError, NotFound, Refused
@@ -83,6 +83,7 @@ async def sign_in(
     pin: str,
     device_key: str,
     *,
+    client_ip: str = "",
     lockout_after: int,
     device_limit: int,
     replaces: str | None = None,
@@ -98,7 +99,15 @@ async def sign_in(
     device_failures = await session.scalar(
         select(func.count())
         .select_from(PinAttempt)
-        .where(PinAttempt.device_key == device_key, ~PinAttempt.ok, PinAttempt.at > since)
+        .where(
+            # A device is its cookie *or* its network address: a fresh cookie per guess
+            # (or a made-up device name on the API) does not reset the count.
+            or_(PinAttempt.device_key == device_key, PinAttempt.client_ip == client_ip)
+            if client_ip
+            else PinAttempt.device_key == device_key,
+            ~PinAttempt.ok,
+            PinAttempt.at > since,
+        )
     )
     if (device_failures or 0) >= device_limit:
         raise Refused("Too many wrong PINs on this tablet. Wait five minutes and try again.")
@@ -112,7 +121,9 @@ async def sign_in(
         raise Refused(f"{staff.name} is locked after too many wrong PINs. Ask a manager.")
     ok = pin_matches(staff.pin_hash, pin)
     await session.execute(
-        insert(PinAttempt).values(staff_id=staff.id, device_key=device_key, ok=ok)
+        insert(PinAttempt).values(
+            staff_id=staff.id, device_key=device_key, client_ip=client_ip, ok=ok
+        )
     )
     if not ok:
         failed = staff.failed_pins + 1

@@ -31,6 +31,10 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()
 

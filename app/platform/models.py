@@ -72,11 +72,16 @@ class PinAttempt(Base):
     """Every PIN try, right or wrong: the throttle counts these per staff and per device."""
 
     __tablename__ = "pin_attempt"
-    __table_args__ = (Index("ix_pin_attempt_device_at", "device_key", "at"),)
+    __table_args__ = (
+        Index("ix_pin_attempt_device_at", "device_key", "at"),
+        Index("ix_pin_attempt_ip_at", "client_ip", "at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     #: The device cookie, not the client IP: a forged X-Forwarded-For changes nothing.
     device_key: Mapped[str] = mapped_column(String(64))
+    #: The socket's peer address (never X-Forwarded-For, which the client writes itself).
+    client_ip: Mapped[str] = mapped_column(String(64), default="", server_default="")
     ok: Mapped[bool]
     at: Mapped[datetime] = created_at_column()
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +21,6 @@ class Settings:
     database_url: str = ""
     #: Where the embedded PostgreSQL keeps its data.
     data_dir: Path = ROOT / "var"
-    #: Signs CSRF tokens. Generated per process when unset (sessions live in the database).
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     #: Mark cookies Secure: set when served behind TLS.
     secure_cookies: bool = False
     #: "memory" for one process; "redis://host:port/0" when several processes serve.
@@ -48,7 +45,6 @@ class Settings:
         return cls(
             database_url=env.get("BRIGADE_DATABASE_URL", ""),
             data_dir=Path(env.get("BRIGADE_DATA_DIR", str(base.data_dir))),
-            secret_key=env.get("BRIGADE_SECRET_KEY") or base.secret_key,
             secure_cookies=_bool(env.get("BRIGADE_SECURE_COOKIES"), False),
             channels_backend=env.get("BRIGADE_CHANNELS", "memory"),
             db_pool=env.get("BRIGADE_DB_POOL", "queue"),

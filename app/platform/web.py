@@ -63,6 +63,11 @@ def device_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return key if isinstance(key, str) else None
 
 
+def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The socket's peer, never a forwarded-for header (the client can write those)."""
+    return connection.client.host if connection.client else ""
+
+
 def render_html(
     connection: ASGIConnection[Any, Any, Any, Any], template: str, **context: Any
 ) -> str:

@@ -16,6 +16,7 @@ from app.platform.auth import EVERYONE, MANAGERS
 from app.platform.db import UnitOfWork
 from app.platform.models import Staff
 from app.platform.web import (
+    client_ip,
     current,
     device_key,
     ensure_device_cookie,
@@ -93,6 +94,7 @@ class SignInController(Controller):
                 staff_id,
                 str(form.get("pin", "")),
                 device_key(request) or "no-device-cookie",
+                client_ip=client_ip(request),
                 lockout_after=settings.pin_lockout_after,
                 device_limit=settings.device_pin_limit,
                 replaces=session_token(request),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.platform import migrate
@@ -28,3 +30,18 @@ async def test_migrated_demo_database_is_accepted(db_url: str) -> None:
         assert await migrate.current_revision(engine) == migrate.head_revision()
     finally:
         await engine.dispose()
+
+
+async def test_migrations_go_down_and_up_again(pg_server: str) -> None:
+    name = f"brigade_roundtrip_{id(pg_server)}"
+    await pg._admin(pg_server, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    url = pg.with_database(pg_server, name)
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        await asyncio.to_thread(migrate.downgrade, url, "base")
+        await asyncio.to_thread(migrate.upgrade, url)
+        engine = make_engine(url, pool="null")
+        assert await migrate.current_revision(engine) == migrate.head_revision()
+        await engine.dispose()
+    finally:
+        await pg.drop_database(pg_server, name)
