@@ -183,7 +183,7 @@ async def _seed(session: AsyncSession) -> None:
     }
     session.add_all([*taxes.values(), *stations.values()])
     session.add_all(
-        Course(location_id=loc, name=name, sort=i)
+        Course(location_id=loc, name=name, sort=i, fires_immediately=name == "drinks")
         for i, name in enumerate(("drinks", "starters", "mains", "desserts"))
     )
     groups: dict[str, ModifierGroup] = {}

@@ -25,6 +25,8 @@ from app.api.routes import ApiController
 from app.billing.routes import PaymentController
 from app.core.errors import BrigadeError
 from app.floor.routes import FloorController
+from app.orders.check_routes import CheckActionsController
+from app.orders.line_routes import LineController
 from app.orders.routes import CheckController
 from app.platform import migrate
 from app.platform.db import make_engine, make_sessionmaker
@@ -93,6 +95,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StaffAdminController,
             FloorController,
             CheckController,
+            CheckActionsController,
+            LineController,
             PaymentController,
             kds.routes.KitchenController,
             ApiController,

@@ -62,6 +62,8 @@ async def create_tickets(uow: UnitOfWork, order: FiredOrder) -> None:
                 check_number=order.check_number,
                 table_name=order.table_name,
                 server_name=order.server_name,
+                kind=order.kind,
+                allergies=order.allergies,
             )
             .returning(Ticket.id)
         )
@@ -105,6 +107,8 @@ class TicketView:
     fired_at: datetime
     bumped_at: datetime | None
     items: list[TicketItemView]
+    kind: str = "fire"
+    allergies: str = ""
 
 
 async def _views(session: AsyncSession, tickets: list[Ticket]) -> list[TicketView]:
@@ -133,6 +137,8 @@ async def _views(session: AsyncSession, tickets: list[Ticket]) -> list[TicketVie
             t.fired_at,
             t.bumped_at,
             items[t.id],
+            t.kind,
+            t.allergies,
         )
         for t in tickets
     ]

@@ -15,6 +15,7 @@ from litestar.params import FromPath, HeaderParameter, JSONBody
 from app.billing import service as billing
 from app.core.errors import BadInput
 from app.floor import service as floor
+from app.orders import firing
 from app.orders import service as orders
 from app.orders.views import check_view
 from app.platform import auth
@@ -145,7 +146,7 @@ class ApiController(Controller):
         uow: NamedDependency[UnitOfWork],
         idempotency_key: IdempotencyKey = None,
     ) -> dict[str, int]:
-        sent = await orders.send_order(
+        sent = await firing.send_order(
             uow, check_id, _staff_id(request), request.app.state.kitchen, key=idempotency_key
         )
         return {"sent": sent}

@@ -48,11 +48,19 @@ async def pay_cash(
         raise Conflict(
             f"Check {check.number} changed on another tablet. Review the new total, then pay."
         )
-    unsent = await session.scalar(
-        select(func.count()).where(CheckLine.check_id == check.id, CheckLine.status == "new")
+    waiting = dict(
+        (
+            await session.execute(
+                select(CheckLine.status, func.count())
+                .where(CheckLine.check_id == check.id, CheckLine.status.in_(("new", "held")))
+                .group_by(CheckLine.status)
+            )
+        ).all()
     )
-    if unsent:
+    if waiting.get("new"):
         raise BadInput("Send or remove the unsent items before taking payment.")
+    if waiting.get("held"):
+        raise BadInput("Some items are still held: fire or clear them before taking payment.")
     view = await check_view(session, check.id, prices_include_tax)
     if view.totals.total == 0:
         raise BadInput("This check is empty: nothing to pay.")

@@ -16,6 +16,8 @@ class PricedLine:
     quantity: int
     unit_price: int  # item price plus chosen modifier deltas, minor units
     tax_rate_ppm: int
+    #: Given away by the house: it stays on the check, and is taken off again as a comp.
+    comped: bool = False
 
     @property
     def amount(self) -> int:
@@ -27,19 +29,26 @@ class CheckTotals:
     subtotal: int  # sum of line amounts as priced on the menu
     tax: int
     total: int  # what the guest owes
+    comps: int = 0  # what the house gave away (included in subtotal, taken off the total)
 
 
 def check_totals(lines: Iterable[PricedLine], *, prices_include_tax: bool) -> CheckTotals:
-    """Totals with tax rounded per line, so every line's tax is what its receipt shows."""
-    subtotal = tax = 0
+    """Totals with tax rounded per line, so every line's tax is what its receipt shows.
+
+    total = subtotal - comps + tax (exclusive prices) or subtotal - comps (inclusive). A comped
+    line carries no tax: nothing was sold.
+    """
+    subtotal = tax = comps = 0
     for line in lines:
         if line.quantity <= 0:
             raise BadInput("A line must have a quantity of at least 1.")
-        part = taxed(line.amount, line.tax_rate_ppm, inclusive=prices_include_tax)
         subtotal += line.amount
-        tax += part.tax
-    total = subtotal if prices_include_tax else subtotal + tax
-    return CheckTotals(subtotal=subtotal, tax=tax, total=total)
+        if line.comped:
+            comps += line.amount
+            continue
+        tax += taxed(line.amount, line.tax_rate_ppm, inclusive=prices_include_tax).tax
+    total = subtotal - comps + (0 if prices_include_tax else tax)
+    return CheckTotals(subtotal=subtotal, tax=tax, total=total, comps=comps)
 
 
 @dataclass(frozen=True, slots=True)

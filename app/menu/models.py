@@ -27,6 +27,8 @@ class Course(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     name: Mapped[str] = mapped_column(String(30))
     sort: Mapped[int] = mapped_column(default=0)
+    #: Drinks go to the bar on Send whatever course the table is on.
+    fires_immediately: Mapped[bool] = mapped_column(default=False, server_default="false")
 
 
 class Category(Base):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, WebSocket, get, post, websocket
-from litestar.datastructures import FormMultiDict
+from litestar import Controller, Request, Response, WebSocket, get, post, websocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.core.errors import BadInput
 from app.menu.service import item_with_choices, menu_for_ordering
-from app.orders import service
+from app.orders import firing, service
+from app.orders.forms import check_panel, idem_key, int_field, options
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
@@ -20,49 +19,9 @@ from app.platform.realtime import stream
 from app.platform.web import current, render, render_html
 
 
-def _int(form: FormMultiDict, name: str, label: str, default: int | None = None) -> int | None:
-    raw = str(form.get(name, "") or "").strip()
-    if raw in ("", "shared"):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadInput(f"{label} must be a whole number.") from None
-
-
-def _options(form: FormMultiDict) -> list[int]:
-    """Checkboxes post ``option``; a choose-one group posts ``option-<group>`` (radios)."""
-    picked = [v for k, v in form.multi_items() if k == "option" or k.startswith("option-")]
-    if not all(str(v).isdigit() for v in picked):
-        raise BadInput("A chosen option is not valid; reopen the item and choose again.")
-    return [int(v) for v in picked]
-
-
-def _key(form: FormMultiDict) -> str | None:
-    return str(form.get("key") or "") or None
-
-
 class CheckController(Controller):
     path = "/checks/{check_id:int}"
     opt = {"roles": FLOOR}
-
-    async def _panel(
-        self,
-        request: Request[Any, Any, Any],
-        uow: UnitOfWork,
-        check_id: int,
-        message: str | None = None,
-        added: int | None = None,
-    ) -> Template:
-        check = await check_view(
-            uow.session, check_id, request.app.state.location.prices_include_tax
-        )
-        return render(
-            request,
-            "orders/check.html",
-            {"check": check, "message": message, "added": added},
-            fragment="orders/_check.html",
-        )
 
     @get("/")
     async def order_screen(
@@ -101,32 +60,19 @@ class CheckController(Controller):
         request: Request[Any, Any, Any],
         check_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
-    ) -> Template:
+    ) -> Response[Any]:
         form = await request.form()
         staff = current(request)
         assert staff.staff_id is not None
         new = service.NewLine(
-            item_id=_int(form, "item_id", "Item") or 0,
-            quantity=_int(form, "quantity", "Quantity", default=1) or 0,
-            option_ids=_options(form),
+            item_id=int_field(form, "item_id", "Item") or 0,
+            quantity=int_field(form, "quantity", "Quantity", default=1) or 0,
+            option_ids=options(form),
             note=str(form.get("note", "") or ""),
-            seat=_int(form, "seat", "Seat"),
+            seat=int_field(form, "seat", "Seat"),
         )
-        line_id = await service.add_line(uow, check_id, new, staff.staff_id, key=_key(form))
-        return await self._panel(request, uow, check_id, added=line_id)
-
-    @post("/lines/{line_id:int}/clear")
-    async def clear_line(
-        self,
-        request: Request[Any, Any, Any],
-        check_id: FromPath[int],
-        line_id: FromPath[int],
-        uow: NamedDependency[UnitOfWork],
-    ) -> Template:
-        staff = current(request)
-        assert staff.staff_id is not None
-        await service.clear_line(uow, check_id, line_id, staff.staff_id)
-        return await self._panel(request, uow, check_id)
+        line_id = await service.add_line(uow, check_id, new, staff.staff_id, key=idem_key(form))
+        return await check_panel(request, uow, check_id, added=line_id)
 
     @post("/send")
     async def send(
@@ -134,14 +80,14 @@ class CheckController(Controller):
         request: Request[Any, Any, Any],
         check_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
-    ) -> Template:
+    ) -> Response[Any]:
         form = await request.form()
         staff = current(request)
         assert staff.staff_id is not None
-        sent = await service.send_order(
-            uow, check_id, staff.staff_id, request.app.state.kitchen, key=_key(form)
+        sent = await firing.send_order(
+            uow, check_id, staff.staff_id, request.app.state.kitchen, key=idem_key(form)
         )
-        return await self._panel(
+        return await check_panel(
             request,
             uow,
             check_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +20,6 @@ from app.menu.service import price_for_order
 from app.orders.models import Check, CheckLine, LineModifier
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
-from app.platform.kitchen import FiredLine, FiredOrder, KitchenBus
 from app.platform.models import Staff
 
 MAX_QUANTITY = 99
@@ -36,6 +35,8 @@ class LockedCheck:
     server_id: int
     guest_count: int
     version: int
+    location_id: int
+    allergies: str
 
 
 def announce_check(uow: UnitOfWork, check: LockedCheck) -> None:
@@ -56,6 +57,8 @@ async def lock_open_check(session: AsyncSession, check_id: int) -> LockedCheck:
                 Check.server_id,
                 Check.guest_count,
                 Check.version,
+                Check.location_id,
+                Check.allergies,
                 Check.status,
             )
             .where(Check.id == check_id)
@@ -66,7 +69,7 @@ async def lock_open_check(session: AsyncSession, check_id: int) -> LockedCheck:
         raise NotFound("That check does not exist.")
     if row.status != "open":
         raise Refused(f"Check {row.number} is closed; it cannot change.")
-    return LockedCheck(*row[:6])
+    return LockedCheck(*row[:8])
 
 
 async def bump_version(session: AsyncSession, check: LockedCheck, **closing: object) -> LockedCheck:
@@ -197,14 +200,17 @@ async def add_line(
 
 
 async def clear_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int) -> None:
-    """Take an unsent line off the check. A sent line needs a void (manager approval)."""
+    """Take a line that was never fired off the check (new or held): nothing was cooked,
+    so no approval. A fired line needs a void."""
     session = uow.session
     check = await lock_open_check(session, check_id)
-    line = await session.get(CheckLine, line_id)
+    line = await session.get(CheckLine, line_id, with_for_update=True)
     if line is None or line.check_id != check.id:
         raise NotFound("That line is not on this check.")
-    if line.status != "new":
-        raise Refused(f"{line.name} was already sent to the kitchen; it needs a void.")
+    if line.status == "void":
+        raise Refused(f"{line.name} is already voided.")
+    if line.status == "fired":
+        raise Refused(f"{line.name} was already fired to the kitchen; it needs a void.")
     await session.execute(delete(LineModifier).where(LineModifier.line_id == line.id))
     await session.execute(delete(CheckLine).where(CheckLine.id == line.id))
     await audit.record(
@@ -212,60 +218,3 @@ async def clear_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int
     )
     check = await bump_version(session, check)
     announce_check(uow, check)
-
-
-async def send_order(
-    uow: UnitOfWork, check_id: int, staff_id: int, kitchen: KitchenBus, key: str | None = None
-) -> int:
-    """Fire every unsent line to the kitchen. Returns how many lines went."""
-    session = uow.session
-    claim = await idempotency.claim(session, key, "send_order", {"check": check_id})
-    if claim.replay is not None:
-        return int(claim.replay["sent"])
-    check = await lock_open_check(session, check_id)
-    lines = (
-        await session.scalars(
-            select(CheckLine)
-            .where(CheckLine.check_id == check.id, CheckLine.status == "new")
-            .order_by(CheckLine.id)
-            .with_for_update()
-        )
-    ).all()
-    if not lines:
-        raise BadInput("Nothing new to send: add items first.")
-    await session.execute(
-        update(CheckLine)
-        .where(CheckLine.id.in_([line.id for line in lines]))
-        .values(status="fired", fired_at=func.now())
-    )
-    table_name = (await table_ref(session, check.table_id)).name if check.table_id else "Counter"
-    server_name = await session.scalar(select(Staff.name).where(Staff.id == check.server_id))
-    await kitchen.fired(
-        uow,
-        FiredOrder(
-            check_id=check.id,
-            check_number=check.number,
-            table_name=table_name,
-            server_name=server_name or "",
-            lines=tuple(
-                FiredLine(
-                    line.id,
-                    line.category_id,
-                    line.name,
-                    line.quantity,
-                    line.modifiers,
-                    line.note,
-                    line.seat,
-                    line.course,
-                )
-                for line in lines
-            ),
-        ),
-    )
-    await audit.record(
-        session, "send_order", f"check:{check.id}", actor_id=staff_id, lines=len(lines)
-    )
-    check = await bump_version(session, check)
-    announce_check(uow, check)
-    await idempotency.remember(session, claim, {"sent": len(lines)})
-    return len(lines)

@@ -13,10 +13,9 @@ from app.billing.models import Payment
 from app.core.check_math import CheckTotals, PricedLine, check_totals
 from app.core.errors import NotFound
 from app.floor.models import DiningTable
-from app.orders.models import Check, CheckLine
+from app.menu.courses import course_sort, courses
+from app.orders.models import Check, CheckCourse, CheckLine
 from app.platform.models import Staff
-
-COURSE_ORDER = {"drinks": 0, "starters": 1, "mains": 2, "desserts": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +28,39 @@ class LineView:
     note: str
     seat: int | None
     course: str
+    #: new (not sent), held (sent, course not fired), fired, void
     status: str
     tax_rate_ppm: int
+    hold: bool = False
+    comped: bool = False
+    void_reason: str | None = None
 
     @property
     def amount(self) -> int:
         return self.quantity * self.unit_price
+
+    @property
+    def counts(self) -> bool:
+        """On the bill: everything but voids (a comp is on it, at no charge)."""
+        return self.status != "void"
 
 
 @dataclass(frozen=True, slots=True)
 class CourseView:
     name: str
     lines: list[LineView]
+    fired_at: datetime | None
+
+    @property
+    def held(self) -> int:
+        return sum(1 for line in self.lines if line.status == "held")
+
+    @property
+    def state(self) -> str:
+        """What the course header says: fired, held (waiting for the server) or new."""
+        if self.held:
+            return "held"
+        return "fired" if self.fired_at else "new"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +79,46 @@ class CheckView:
     totals: CheckTotals
     paid: int
     change_given: int
+    notes: str = ""
+    allergies: str = ""
 
     @property
     def balance(self) -> int:
         return self.totals.total - self.paid
 
     @property
+    def lines(self) -> list[LineView]:
+        return [line for course in self.courses for line in course.lines]
+
+    @property
     def unsent(self) -> int:
-        return sum(1 for c in self.courses for line in c.lines if line.status == "new")
+        return sum(1 for line in self.lines if line.status == "new")
+
+    @property
+    def held(self) -> int:
+        return sum(1 for line in self.lines if line.status == "held")
 
     @property
     def has_lines(self) -> bool:
-        return any(c.lines for c in self.courses)
+        return any(line.counts for line in self.lines)
+
+
+def _line(row: CheckLine) -> LineView:
+    return LineView(
+        row.id,
+        row.name,
+        row.quantity,
+        row.unit_price,
+        row.modifiers,
+        row.note,
+        row.seat,
+        row.course,
+        row.status,
+        row.tax_rate_ppm,
+        row.hold,
+        row.comped_at is not None,
+        row.void_reason,
+    )
 
 
 async def check_view(session: AsyncSession, check_id: int, prices_include_tax: bool) -> CheckView:
@@ -86,27 +134,19 @@ async def check_view(session: AsyncSession, check_id: int, prices_include_tax: b
         raise NotFound("That check does not exist.")
     check, table_name, server_name = row
     lines = [
-        LineView(
-            ln.id,
-            ln.name,
-            ln.quantity,
-            ln.unit_price,
-            ln.modifiers,
-            ln.note,
-            ln.seat,
-            ln.course,
-            ln.status,
-            ln.tax_rate_ppm,
-        )
+        _line(ln)
         for ln in (
             await session.scalars(
                 select(CheckLine).where(CheckLine.check_id == check.id).order_by(CheckLine.id)
             )
         ).all()
     ]
-    live = [ln for ln in lines if ln.status != "void"]
     totals = check_totals(
-        [PricedLine(ln.quantity, ln.unit_price, ln.tax_rate_ppm) for ln in live],
+        [
+            PricedLine(ln.quantity, ln.unit_price, ln.tax_rate_ppm, ln.comped)
+            for ln in lines
+            if ln.counts
+        ],
         prices_include_tax=prices_include_tax,
     )
     paid, change = (
@@ -117,11 +157,22 @@ async def check_view(session: AsyncSession, check_id: int, prices_include_tax: b
             ).where(Payment.check_id == check.id)
         )
     ).one()
-    ordered = sorted(
-        live, key=lambda ln: (COURSE_ORDER.get(ln.course, 9), ln.course, ln.seat or 0, ln.id)
+    fired = dict(
+        (
+            await session.execute(
+                select(CheckCourse.course, CheckCourse.fired_at).where(
+                    CheckCourse.check_id == check.id
+                )
+            )
+        ).all()
     )
-    courses = [
-        CourseView(name, list(group)) for name, group in groupby(ordered, key=lambda ln: ln.course)
+    rules = await courses(session, check.location_id)
+    ordered = sorted(
+        lines, key=lambda ln: (course_sort(rules, ln.course), ln.course, ln.seat or 0, ln.id)
+    )
+    grouped = [
+        CourseView(name, list(group), fired.get(name))
+        for name, group in groupby(ordered, key=lambda ln: ln.course)
     ]
     return CheckView(
         check.id,
@@ -134,8 +185,10 @@ async def check_view(session: AsyncSession, check_id: int, prices_include_tax: b
         check.guest_count,
         check.opened_at,
         check.closed_at,
-        courses,
+        grouped,
         totals,
         int(paid),
         int(change),
+        check.notes,
+        check.allergies,
     )

@@ -77,21 +77,21 @@ async def _new_session(
     return token
 
 
-async def sign_in(
-    session: AsyncSession,
-    staff_id: int,
-    pin: str,
-    device_key: str,
-    *,
-    client_ip: str = "",
-    lockout_after: int,
-    device_limit: int,
-    replaces: str | None = None,
-) -> str:
-    """Check the PIN and open a session; returns its token.
+@dataclass(frozen=True, slots=True)
+class PinGate:
+    """Where a PIN is typed, and the limits that apply there."""
+
+    device_key: str
+    client_ip: str = ""
+    lockout_after: int = 5
+    device_limit: int = 20
+
+
+async def verify_pin(session: AsyncSession, staff_id: int, pin: str, gate: PinGate) -> Staff:
+    """Check a staff member's PIN through the throttle; returns the staff row (locked).
 
     A wrong PIN raises ``Refused`` *after* recording the attempt, so the caller must commit
-    before answering (the failure has to count even though the sign-in failed).
+    before answering (the failure has to count even though the command failed).
     """
     if not _PIN.match(pin or ""):
         raise BadInput("Enter your 4 to 6 digit PIN.")
@@ -102,14 +102,14 @@ async def sign_in(
         .where(
             # A device is its cookie *or* its network address: a fresh cookie per guess
             # (or a made-up device name on the API) does not reset the count.
-            or_(PinAttempt.device_key == device_key, PinAttempt.client_ip == client_ip)
-            if client_ip
-            else PinAttempt.device_key == device_key,
+            or_(PinAttempt.device_key == gate.device_key, PinAttempt.client_ip == gate.client_ip)
+            if gate.client_ip
+            else PinAttempt.device_key == gate.device_key,
             ~PinAttempt.ok,
             PinAttempt.at > since,
         )
     )
-    if (device_failures or 0) >= device_limit:
+    if (device_failures or 0) >= gate.device_limit:
         raise Refused("Too many wrong PINs on this tablet. Wait five minutes and try again.")
     # Lock the staff row: parallel guesses for one person are counted one after another.
     staff = await session.scalar(
@@ -122,12 +122,12 @@ async def sign_in(
     ok = pin_matches(staff.pin_hash, pin)
     await session.execute(
         insert(PinAttempt).values(
-            staff_id=staff.id, device_key=device_key, client_ip=client_ip, ok=ok
+            staff_id=staff.id, device_key=gate.device_key, client_ip=gate.client_ip, ok=ok
         )
     )
     if not ok:
         failed = staff.failed_pins + 1
-        locked = failed >= lockout_after
+        locked = failed >= gate.lockout_after
         await session.execute(
             update(Staff)
             .where(Staff.id == staff.id)
@@ -136,10 +136,27 @@ async def sign_in(
         if locked:
             await audit.record(session, "pin_lockout", f"staff:{staff.id}", actor_id=None)
             raise Refused(f"Wrong PIN. {staff.name} is now locked; a manager can unlock.")
-        left = lockout_after - failed
+        left = gate.lockout_after - failed
         raise Refused(f"Wrong PIN. {left} more tr{'y' if left == 1 else 'ies'} before lock-out.")
     if staff.failed_pins:
         await session.execute(update(Staff).where(Staff.id == staff.id).values(failed_pins=0))
+    return staff
+
+
+async def sign_in(
+    session: AsyncSession,
+    staff_id: int,
+    pin: str,
+    device_key: str,
+    *,
+    client_ip: str = "",
+    lockout_after: int,
+    device_limit: int,
+    replaces: str | None = None,
+) -> str:
+    """Check the PIN and open a session; returns its token (see ``verify_pin``)."""
+    gate = PinGate(device_key, client_ip, lockout_after, device_limit)
+    staff = await verify_pin(session, staff_id, pin, gate)
     return await _new_session(session, staff.id, None, replaces)
 
 

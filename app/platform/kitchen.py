@@ -32,6 +32,10 @@ class FiredOrder:
     table_name: str
     server_name: str
     lines: tuple[FiredLine, ...]
+    #: The party's allergies: every ticket of the check carries them.
+    allergies: str = ""
+    #: "fire": make these; "void": stop making these (they were fired before).
+    kind: str = "fire"
 
 
 KitchenListener = Callable[[UnitOfWork, FiredOrder], Awaitable[None]]

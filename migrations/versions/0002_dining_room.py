@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("location_id", sa.BigInteger(), nullable=False),
         sa.Column("name", sa.String(length=30), nullable=False),
         sa.Column("sort", sa.BigInteger(), nullable=False),
+        sa.Column("fires_immediately", sa.Boolean(), server_default="false", nullable=False),
         sa.ForeignKeyConstraint(
             ["location_id"], ["location.id"], name=op.f("fk_course_location_id_location")
         ),
@@ -132,10 +133,11 @@ def upgrade() -> None:
     op.create_index("ix_pin_attempt_ip_at", "pin_attempt", ["client_ip", "at"])
     # Every location gets the courses its categories already name, in the usual order.
     op.execute("""
-        INSERT INTO course (location_id, name, sort)
+        INSERT INTO course (location_id, name, sort, fires_immediately)
         SELECT DISTINCT location_id, course,
                CASE course WHEN 'drinks' THEN 0 WHEN 'starters' THEN 1 WHEN 'mains' THEN 2
-                           WHEN 'desserts' THEN 3 ELSE 9 END
+                           WHEN 'desserts' THEN 3 ELSE 9 END,
+               course = 'drinks'
         FROM menu_category
     """)
     # ### end Alembic commands ###

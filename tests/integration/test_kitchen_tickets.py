@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.orders import firing
 from app.orders import service as orders
-from app.orders.models import Check
+from app.orders.models import Check, CheckLine
 from kds.models import Ticket, TicketItem
 from kds.service import bump_ticket, open_tickets, tickets_after
 from tests.conftest import STAFF_IDS
@@ -34,7 +35,7 @@ async def _tickets(session: AsyncSession, check: int) -> dict[int, list[str]]:
     return out
 
 
-async def test_mixed_order_splits_into_one_ticket_per_station(
+async def test_mixed_order_fires_drinks_and_starters_and_holds_the_mains(
     uow_factory, session: AsyncSession
 ) -> None:
     bus = kitchen()
@@ -51,10 +52,14 @@ async def test_mixed_order_splits_into_one_ticket_per_station(
         orders.NewLine(await item_id(session, "Negroni"), quantity=2),
     ):
         await uow_factory(orders.add_line, check, new, MARIA)
-    await uow_factory(orders.send_order, check, MARIA, bus)
+    await uow_factory(firing.send_order, check, MARIA, bus)
     grill, cold, bar, pastry = [
         await station_id(session, n) for n in ("Grill", "Cold", "Bar", "Pastry")
     ]
+    # Drinks go at once, the first course goes with the order, the mains wait.
+    assert await _tickets(session, check) == {cold: ["Burrata"], bar: ["Negroni"]}
+    assert await open_tickets(session, grill) == []
+    await uow_factory(firing.fire_course, check, "mains", MARIA, bus)
     assert await _tickets(session, check) == {
         grill: ["Ribeye 12oz"],
         cold: ["Burrata"],
@@ -72,11 +77,11 @@ async def test_sending_more_sends_only_what_is_new(uow_factory, session: AsyncSe
     await uow_factory(
         orders.add_line, check, orders.NewLine(await item_id(session, "Calamari")), MARIA
     )
-    await uow_factory(orders.send_order, check, MARIA, bus)
+    await uow_factory(firing.send_order, check, MARIA, bus)
     await uow_factory(
         orders.add_line, check, orders.NewLine(await item_id(session, "Oysters (6)")), MARIA
     )
-    await uow_factory(orders.send_order, check, MARIA, bus)
+    await uow_factory(firing.send_order, check, MARIA, bus)
     cold = await station_id(session, "Cold")
     assert [t.items[0].name for t in await tickets_after(session, cold, 0)] == [
         "Calamari",
@@ -94,7 +99,7 @@ async def test_bumped_ticket_leaves_the_screen_but_stays_on_record(
     await uow_factory(
         orders.add_line, check, orders.NewLine(await item_id(session, "Tiramisu")), MARIA
     )
-    await uow_factory(orders.send_order, check, MARIA, bus)
+    await uow_factory(firing.send_order, check, MARIA, bus)
     pastry = await station_id(session, "Pastry")
     (ticket,) = await open_tickets(session, pastry)
     await uow_factory(bump_ticket, pastry, ticket.id, STAFF_IDS["Ode"])
@@ -136,7 +141,12 @@ async def test_every_fired_line_reaches_its_station_exactly_once(
             orders.NewLine(await item_id(session, name), option_ids=options),
             MARIA,
         )
-    await uow_factory(orders.send_order, check, MARIA, bus)
+    await uow_factory(firing.send_order, check, MARIA, bus)
+    held = await session.scalar(
+        select(func.count()).where(CheckLine.check_id == check, CheckLine.status == "held")
+    )
+    if held:  # later courses wait for the server; fire them so every line has gone
+        await uow_factory(firing.fire_all, check, MARIA, bus)
     expected: dict[int, list[str]] = {}
     for name in picks:
         expected.setdefault(await station_id(session, route[name]), []).append(name)

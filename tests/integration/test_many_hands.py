@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.service import pay_cash
 from app.core.errors import Conflict, Refused
+from app.orders import firing
 from app.orders import service as orders
 from app.orders.models import Check, CheckLine
 from app.platform.db import UnitOfWork
@@ -117,7 +118,7 @@ async def test_send_retried_sends_once(uow_factory, session: AsyncSession) -> No
         orders.add_line, check, orders.NewLine(await item_id(session, "Burrata")), MARIA
     )
     results = await asyncio.gather(
-        *(uow_factory(orders.send_order, check, MARIA, bus, key="send") for _ in range(3))
+        *(uow_factory(firing.send_order, check, MARIA, bus, key="send") for _ in range(3))
     )
     assert results == [1, 1, 1]
     assert await count(session, Ticket, Ticket.check_id == check) == 1
@@ -131,13 +132,13 @@ async def test_stale_payment_is_refused_when_another_tablet_added_a_line(
     await uow_factory(
         orders.add_line, check, orders.NewLine(await item_id(session, "Lager Draft")), MARIA
     )
-    await uow_factory(orders.send_order, check, MARIA, bus)
+    await uow_factory(firing.send_order, check, MARIA, bus)
     shown_version = await session.scalar(select(Check.version).where(Check.id == check))
     # Sam adds a round while Maria's guest is looking at the old total.
     await uow_factory(
         orders.add_line, check, orders.NewLine(await item_id(session, "Lager Draft")), SAM
     )
-    await uow_factory(orders.send_order, check, SAM, bus)
+    await uow_factory(firing.send_order, check, SAM, bus)
     with pytest.raises(Conflict, match="changed on another tablet"):
         await uow_factory(pay_cash, check, 10_000, shown_version, MARIA, False)
     session.expire_all()
@@ -149,14 +150,14 @@ async def test_closed_check_refuses_every_change(uow_factory, session: AsyncSess
     check = await uow_factory(orders.open_table, await table_id(session, "1"), 1, MARIA, 1)
     espresso = await item_id(session, "Espresso")
     await uow_factory(orders.add_line, check, orders.NewLine(espresso), MARIA)
-    await uow_factory(orders.send_order, check, MARIA, bus)
+    await uow_factory(firing.send_order, check, MARIA, bus)
     version = await session.scalar(select(Check.version).where(Check.id == check))
     result = await uow_factory(pay_cash, check, 500, version, MARIA, False)
     assert result.closed and result.change == 500 - 381
     with pytest.raises(Refused, match="closed"):
         await uow_factory(orders.add_line, check, orders.NewLine(espresso), MARIA)
     with pytest.raises(Refused, match="closed"):
-        await uow_factory(orders.send_order, check, MARIA, bus)
+        await uow_factory(firing.send_order, check, MARIA, bus)
     with pytest.raises(Refused, match="closed"):
         await uow_factory(pay_cash, check, 500, version + 1, MARIA, False)
     # The table is free again: a new party can be seated.

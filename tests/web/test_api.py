@@ -53,7 +53,7 @@ async def test_integration_seats_orders_sends_and_pays_over_json(
     assert (await client.post(f"/api/v1/checks/{check}/send", headers=maria)).json() == {"sent": 1}
 
     view = (await client.get(f"/api/v1/checks/{check}", headers=maria)).json()
-    assert view["totals"] == {"subtotal": 2800, "tax": 249, "total": 3049}
+    assert view["totals"] == {"subtotal": 2800, "tax": 249, "total": 3049, "comps": 0}
     assert view["balance"] == 3049
 
     ode = await bearer(client, "Ode")

@@ -158,6 +158,7 @@ async def service_in_progress(
         "ticket_id": str(ticket),
         "file_path": "css/brigade.css",
         "path": "openapi.yaml",
+        "course": "mains",
     }
 
 

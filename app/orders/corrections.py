@@ -1,0 +1,118 @@
+"""Taking things back after Send: voids and comps, each approved by a manager and audited.
+
+A line not yet fired is simply cleared (nothing was cooked). A fired line is *voided*: it
+stays on record with the reason, who asked, who approved and whether the food is waste, and
+the kitchen gets a void ticket so nobody keeps cooking it. A comp keeps the line on the check
+at no charge.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, update
+
+from app.core.errors import BadInput, NotFound, Refused
+from app.orders.firing import to_kitchen
+from app.orders.models import CheckLine
+from app.orders.service import announce_check, bump_version, lock_open_check
+from app.platform import audit
+from app.platform.approvals import Approval
+from app.platform.db import UnitOfWork
+from app.platform.kitchen import KitchenBus
+
+REASON_MAX = 200
+
+
+def _reason(text: str, what: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise BadInput(f"Say why (the reason for the {what} is kept with it).")
+    if len(reason) > REASON_MAX:
+        raise BadInput(f"Keep the reason under {REASON_MAX} characters.")
+    return reason
+
+
+async def void_line(
+    uow: UnitOfWork,
+    check_id: int,
+    line_id: int,
+    reason: str,
+    waste: bool,
+    approval: Approval,
+    kitchen: KitchenBus,
+) -> None:
+    """Take a fired line off the check; the kitchen is told to stop."""
+    session = uow.session
+    why = _reason(reason, "void")
+    check = await lock_open_check(session, check_id)
+    line = await session.get(CheckLine, line_id, with_for_update=True)
+    if line is None or line.check_id != check.id:
+        raise NotFound("That line is not on this check.")
+    if line.status == "void":
+        raise Refused(f"{line.name} is already voided.")
+    if line.status != "fired":
+        raise BadInput(f"{line.name} has not been fired: clear it instead, no approval needed.")
+    await session.execute(
+        update(CheckLine)
+        .where(CheckLine.id == line.id)
+        .values(
+            status="void",
+            voided_at=func.now(),
+            void_reason=why,
+            void_waste=waste,
+            voided_by=approval.proposer_id,
+            void_approved_by=approval.approver_id,
+        )
+    )
+    await to_kitchen(uow, check, [line], kitchen, "void")
+    await audit.record(
+        session,
+        "void_line",
+        f"check:{check.id}",
+        actor_id=approval.proposer_id,
+        approver_id=approval.approver_id,
+        line=line.name,
+        quantity=line.quantity,
+        amount=line.quantity * line.unit_price,
+        reason=why,
+        waste=waste,
+    )
+    check = await bump_version(session, check)
+    announce_check(uow, check)
+
+
+async def comp_line(
+    uow: UnitOfWork, check_id: int, line_id: int, reason: str, approval: Approval
+) -> None:
+    """Give a line away: it stays on the check and its price comes off the total."""
+    session = uow.session
+    why = _reason(reason, "comp")
+    check = await lock_open_check(session, check_id)
+    line = await session.get(CheckLine, line_id, with_for_update=True)
+    if line is None or line.check_id != check.id:
+        raise NotFound("That line is not on this check.")
+    if line.status == "void":
+        raise BadInput(f"{line.name} is voided; there is nothing to comp.")
+    if line.comped_at is not None:
+        raise Refused(f"{line.name} is already comped.")
+    await session.execute(
+        update(CheckLine)
+        .where(CheckLine.id == line.id)
+        .values(
+            comped_at=func.now(),
+            comp_reason=why,
+            comped_by=approval.proposer_id,
+            comp_approved_by=approval.approver_id,
+        )
+    )
+    await audit.record(
+        session,
+        "comp_line",
+        f"check:{check.id}",
+        actor_id=approval.proposer_id,
+        approver_id=approval.approver_id,
+        line=line.name,
+        amount=line.quantity * line.unit_price,
+        reason=why,
+    )
+    check = await bump_version(session, check)
+    announce_check(uow, check)

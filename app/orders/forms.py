@@ -1,0 +1,70 @@
+"""Reading the order screen's forms, and answering with the check panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Template
+
+from app.core.errors import BadInput
+from app.orders.views import check_view
+from app.platform.auth import PinGate
+from app.platform.db import UnitOfWork
+from app.platform.web import client_ip, device_key, is_htmx
+
+
+def int_field(form: FormMultiDict, name: str, label: str, default: int | None = None) -> int | None:
+    """A whole number from a form; "" and "shared" mean the default."""
+    raw = str(form.get(name, "") or "").strip()
+    if raw in ("", "shared"):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadInput(f"{label} must be a whole number.") from None
+
+
+def options(form: FormMultiDict) -> list[int]:
+    """Checkboxes post ``option``; a choose-one group posts ``option-<group>`` (radios)."""
+    picked = [v for k, v in form.multi_items() if k == "option" or k.startswith("option-")]
+    if not all(str(v).isdigit() for v in picked):
+        raise BadInput("A chosen option is not valid; reopen the item and choose again.")
+    return [int(v) for v in picked]
+
+
+def idem_key(form: FormMultiDict) -> str | None:
+    return str(form.get("key") or "") or None
+
+
+def text(form: FormMultiDict, name: str) -> str:
+    return str(form.get(name, "") or "")
+
+
+def pin_gate(request: Request[Any, Any, Any]) -> PinGate:
+    """Where an approval PIN is being typed, with the sign-in limits."""
+    settings = request.app.state.settings
+    return PinGate(
+        device_key(request) or "no-device-cookie",
+        client_ip(request),
+        settings.pin_lockout_after,
+        settings.device_pin_limit,
+    )
+
+
+async def check_panel(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    check_id: int,
+    message: str | None = None,
+    added: int | None = None,
+) -> Response[Any]:
+    """The check as it is now: the answer to every command on the order screen (a plain
+    form post is redirected to the order screen, so a reload never re-posts)."""
+    if not is_htmx(request):
+        return Redirect(f"/checks/{check_id}", status_code=303)
+    check = await check_view(uow.session, check_id, request.app.state.location.prices_include_tax)
+    return Template(
+        "orders/_check.html", context={"check": check, "message": message, "added": added}
+    )

@@ -1,0 +1,149 @@
+"""What a server can do to one line: hold or release it, repeat it, move it to a seat,
+clear it, or (with a manager) void or comp it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from app.core.errors import NotFound
+from app.orders import corrections, firing, moves, party, service
+from app.orders.forms import check_panel, int_field, pin_gate, text
+from app.orders.views import check_view
+from app.platform.approvals import approve, managers_on_duty
+from app.platform.auth import FLOOR
+from app.platform.db import UnitOfWork
+from app.platform.web import current
+
+Req = Request[Any, Any, Any]
+
+
+def _staff(request: Req) -> int:
+    staff_id = current(request).staff_id
+    assert staff_id is not None  # FLOOR roles are people, never devices
+    return staff_id
+
+
+class LineController(Controller):
+    path = "/checks/{check_id:int}/lines/{line_id:int}"
+    opt = {"roles": FLOOR}
+
+    @get("/")
+    async def line_sheet(
+        self,
+        request: Req,
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        """The actions for one line, in a modal over the order screen."""
+        location = request.app.state.location
+        check = await check_view(uow.session, check_id, location.prices_include_tax)
+        line = next((ln for ln in check.lines if ln.id == line_id), None)
+        if line is None:
+            raise NotFound("That line is not on this check.")
+        managers = await managers_on_duty(uow.session, location.id)
+        me = _staff(request)
+        return Template(
+            "orders/_line.html",
+            context={"check": check, "line": line, "managers": [m for m in managers if m.id != me]},
+        )
+
+    @post("/hold")
+    async def hold(
+        self,
+        request: Req,
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        form = await request.form()
+        on = text(form, "hold") != "0"
+        kitchen = request.app.state.kitchen
+        await firing.hold_line(uow, check_id, line_id, _staff(request), on, kitchen)
+        return await check_panel(request, uow, check_id)
+
+    @post("/repeat")
+    async def repeat(
+        self,
+        request: Req,
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        added = await party.repeat_line(uow, check_id, line_id, _staff(request))
+        return await check_panel(request, uow, check_id, added=added)
+
+    @post("/seat")
+    async def seat(
+        self,
+        request: Req,
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        form = await request.form()
+        seat = int_field(form, "seat", "Seat")
+        await moves.move_to_seat(uow, check_id, line_id, seat, _staff(request))
+        return await check_panel(request, uow, check_id)
+
+    @post("/clear")
+    async def clear(
+        self,
+        request: Req,
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        await service.clear_line(uow, check_id, line_id, _staff(request))
+        return await check_panel(request, uow, check_id)
+
+    @post("/void")
+    async def void(
+        self,
+        request: Req,
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        form = await request.form()
+        approval = await approve(
+            uow,
+            int_field(form, "manager", "Manager") or 0,
+            text(form, "pin"),
+            _staff(request),
+            pin_gate(request),
+        )
+        await corrections.void_line(
+            uow,
+            check_id,
+            line_id,
+            text(form, "reason"),
+            text(form, "waste") == "1",
+            approval,
+            request.app.state.kitchen,
+        )
+        return await check_panel(request, uow, check_id, message="Voided; the kitchen was told.")
+
+    @post("/comp")
+    async def comp(
+        self,
+        request: Req,
+        check_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        form = await request.form()
+        approval = await approve(
+            uow,
+            int_field(form, "manager", "Manager") or 0,
+            text(form, "pin"),
+            _staff(request),
+            pin_gate(request),
+        )
+        await corrections.comp_line(uow, check_id, line_id, text(form, "reason"), approval)
+        return await check_panel(request, uow, check_id, message="Comped.")

@@ -1,0 +1,152 @@
+"""Moving things: a party changes table, lines change check or seat, two checks merge.
+
+Two checks are always locked in id order, so two tablets moving lines in opposite
+directions wait for each other instead of deadlocking. Merging is only ever this explicit,
+audited command: opening a table never merges anything by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sqlalchemy import func, select, update
+
+from app.billing.models import Payment
+from app.core.errors import BadInput, Conflict, NotFound
+from app.floor.service import table_ref
+from app.orders.models import Check, CheckLine
+from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
+from app.platform import audit
+from app.platform.db import UnitOfWork
+
+
+async def _lock_pair(uow: UnitOfWork, first: int, second: int) -> tuple[LockedCheck, LockedCheck]:
+    if first == second:
+        raise BadInput("Pick a different check.")
+    locked = {cid: await lock_open_check(uow.session, cid) for cid in sorted((first, second))}
+    return locked[first], locked[second]
+
+
+def _valid_seat(seat: int | None, check: LockedCheck) -> None:
+    if seat is not None and not 1 <= seat <= check.guest_count:
+        raise BadInput(f"Seat {seat} is not at that table (seats 1–{check.guest_count}).")
+
+
+async def transfer_check(uow: UnitOfWork, check_id: int, table_id: int, staff_id: int) -> None:
+    """The party moves to another table; it must be free."""
+    session = uow.session
+    check = await lock_open_check(session, check_id)
+    target = await table_ref(session, table_id)
+    if check.table_id == target.id:
+        raise BadInput(f"The check is already at table {target.name}.")
+    taken = await session.scalar(
+        select(Check.number).where(Check.table_id == target.id, Check.status == "open")
+    )
+    if taken is not None:
+        raise Conflict(f"Table {target.name} has check {taken} open: merge the checks instead.")
+    await session.execute(update(Check).where(Check.id == check.id).values(table_id=target.id))
+    await audit.record(
+        session,
+        "transfer_check",
+        f"check:{check.id}",
+        actor_id=staff_id,
+        from_table=check.table_id,
+        to_table=target.id,
+    )
+    if check.table_id is not None:
+        uow.announce("floor", {"table": check.table_id})
+    check = await bump_version(session, check)
+    announce_check(uow, replace(check, table_id=target.id))
+
+
+async def move_lines(
+    uow: UnitOfWork,
+    from_check: int,
+    line_ids: Sequence[int],
+    to_check: int,
+    seat: int | None,
+    staff_id: int,
+) -> int:
+    """Move lines to another open check (and onto a seat there, or shared)."""
+    session = uow.session
+    if not line_ids:
+        raise BadInput("Pick the lines to move.")
+    source, target = await _lock_pair(uow, from_check, to_check)
+    _valid_seat(seat, target)
+    lines = (
+        await session.scalars(select(CheckLine).where(CheckLine.id.in_(line_ids)).with_for_update())
+    ).all()
+    if len(lines) != len(set(line_ids)) or any(ln.check_id != source.id for ln in lines):
+        raise NotFound("Some of those lines are not on this check any more. Reload it.")
+    if any(ln.status == "void" for ln in lines):
+        raise BadInput("Voided lines stay where they were voided.")
+    await session.execute(
+        update(CheckLine).where(CheckLine.id.in_(line_ids)).values(check_id=target.id, seat=seat)
+    )
+    await audit.record(
+        session,
+        "move_lines",
+        f"check:{source.id}",
+        actor_id=staff_id,
+        to_check=target.id,
+        lines=[ln.name for ln in lines],
+    )
+    for check in (source, target):
+        announce_check(uow, await bump_version(session, check))
+    return len(lines)
+
+
+async def move_to_seat(
+    uow: UnitOfWork, check_id: int, line_id: int, seat: int | None, staff_id: int
+) -> None:
+    session = uow.session
+    check = await lock_open_check(session, check_id)
+    _valid_seat(seat, check)
+    line = await session.get(CheckLine, line_id, with_for_update=True)
+    if line is None or line.check_id != check.id:
+        raise NotFound("That line is not on this check.")
+    await session.execute(update(CheckLine).where(CheckLine.id == line.id).values(seat=seat))
+    await audit.record(
+        session, "move_to_seat", f"check:{check.id}", actor_id=staff_id, line=line.name, seat=seat
+    )
+    announce_check(uow, await bump_version(session, check))
+
+
+async def merge_checks(uow: UnitOfWork, into_id: int, from_id: int, staff_id: int) -> int:
+    """Every line of one check moves onto another; the emptied check ends as 'merged'."""
+    session = uow.session
+    into, source = await _lock_pair(uow, into_id, from_id)
+    paid = await session.scalar(
+        select(func.count()).select_from(Payment).where(Payment.check_id == source.id)
+    )
+    if paid:
+        raise Conflict(f"Check {source.number} already has a payment; settle it on its own.")
+    # The other party's seats are numbered after this party's: seat 1 there is seat n+1 here.
+    moved = (
+        await session.scalars(
+            update(CheckLine)
+            .where(CheckLine.check_id == source.id)
+            .values(check_id=into.id, seat=CheckLine.seat + into.guest_count)
+            .returning(CheckLine.id)
+        )
+    ).all()
+    guests = min(99, into.guest_count + source.guest_count)
+    await session.execute(update(Check).where(Check.id == into.id).values(guest_count=guests))
+    await session.execute(
+        update(Check)
+        .where(Check.id == source.id)
+        .values(status="merged", merged_into_id=into.id, closed_at=func.now())
+    )
+    into = replace(into, guest_count=guests)
+    await audit.record(
+        session,
+        "merge_checks",
+        f"check:{into.id}",
+        actor_id=staff_id,
+        merged=source.id,
+        lines=len(moved),
+    )
+    announce_check(uow, await bump_version(session, into))
+    announce_check(uow, source)
+    return len(moved)
