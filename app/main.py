@@ -25,6 +25,7 @@ from app.api.routes import ApiController
 from app.billing.routes import PaymentController
 from app.core.errors import BrigadeError
 from app.floor.routes import FloorController
+from app.menu.routes import menu_routes
 from app.orders.check_routes import CheckActionsController
 from app.orders.line_routes import LineController
 from app.orders.routes import CheckController
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CheckActionsController,
             LineController,
             PaymentController,
+            menu_routes,
             kds.routes.KitchenController,
             ApiController,
             KitchenApiController,

@@ -35,6 +35,29 @@
     }
   });
 
+  // Tap outside a modal closes it (nothing is lost: the modal only ever holds a form).
+  document.addEventListener("click", function (event) {
+    if (event.target.classList && event.target.classList.contains("modal-backdrop")) {
+      document.getElementById("modal").innerHTML = "";
+    }
+  });
+
+  // Menu search: typing shows matching items from every category; empty shows the tab again.
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches("[data-menu-search]")) return;
+    var words = event.target.value.trim().toLowerCase();
+    var active = document.querySelector(".cat-tab.active");
+    document.querySelectorAll("[data-category-panel]").forEach(function (panel) {
+      var shown = 0;
+      panel.querySelectorAll(".item").forEach(function (item) {
+        var hit = !words || item.textContent.toLowerCase().indexOf(words) !== -1;
+        item.hidden = !hit;
+        if (hit) shown += 1;
+      });
+      panel.hidden = words ? shown === 0 : !(active && panel.getAttribute("data-category-panel") === active.getAttribute("data-category"));
+    });
+  });
+
   // Live badge: a cook or server must see at a glance when the screen is not live.
   function setConn(live) {
     document.body.classList.toggle("offline", !live);

@@ -1,14 +1,32 @@
-"""Reading the menu for the order screen, and pricing an item with its chosen modifiers."""
+"""Reading the menu for the order screen, pricing an item, and the kitchen's 86 commands.
+
+Whether an item can be ordered is worked out from its row and the clock every time it is
+read (``app.core.availability``), so a timed 86 lifts at its hour with nothing running.
+The 86 commands live in ``app.menu.availability`` and are re-exported here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.availability import availability
 from app.core.errors import BadInput, NotFound
+from app.menu.availability import (
+    MAX_COUNTDOWN,
+    announce_item,
+    bring_back,
+    consume_countdown,
+    eighty_six,
+    seconds_until,
+    set_countdown,
+    timed_86_ends,
+    zone_named,
+)
 from app.menu.models import (
     Category,
     ItemModifierGroup,
@@ -17,6 +35,25 @@ from app.menu.models import (
     ModifierOption,
     TaxRate,
 )
+from app.platform.models import Location
+
+__all__ = [
+    "MAX_COUNTDOWN",
+    "CategoryView",
+    "GroupView",
+    "ItemView",
+    "OptionView",
+    "OrderableItem",
+    "announce_item",
+    "bring_back",
+    "consume_countdown",
+    "eighty_six",
+    "item_button_view",
+    "item_with_choices",
+    "menu_for_ordering",
+    "price_for_order",
+    "set_countdown",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +88,19 @@ class ItemView:
     description: str
     price: int
     category_id: int
+    #: Orderable right now: the 86 flag, its end time and the countdown already applied.
     available: bool
     groups: tuple[GroupView, ...] = ()
+    #: Why it cannot be ordered ("86'd until 9:30 PM"); None when it can.
+    why: str | None = None
+    #: Portions left tonight when the kitchen keeps a countdown; None means no limit.
+    left: int | None = None
+    #: Seconds until a timed 86 lifts by itself, so a screen can refresh the button then.
+    back_in: int | None = None
+
+    @property
+    def orderable(self) -> bool:
+        return self.available
 
     @property
     def needs_choices(self) -> bool:
@@ -116,8 +164,30 @@ async def _groups_by_item(
     }
 
 
+def _item_view(
+    item: MenuItem, groups: tuple[GroupView, ...], zone: tzinfo, now: datetime
+) -> ItemView:
+    state = availability(item.available, item.unavailable_until, item.countdown, now, zone)
+    back_in = seconds_until(timed_86_ends(item, state.orderable), now)
+    return ItemView(
+        item.id,
+        item.name,
+        item.description,
+        item.price,
+        item.category_id,
+        state.orderable,
+        groups,
+        state.why,
+        state.left,
+        back_in,
+    )
+
+
 async def menu_for_ordering(session: AsyncSession, location_id: int) -> list[CategoryView]:
-    """Categories in menu order with their items and modifier groups."""
+    """Categories in menu order with their items, modifier groups and availability now."""
+    zone = zone_named(
+        await session.scalar(select(Location.timezone).where(Location.id == location_id))
+    )
     categories = (
         await session.scalars(
             select(Category).where(Category.location_id == location_id).order_by(Category.sort)
@@ -132,35 +202,33 @@ async def menu_for_ordering(session: AsyncSession, location_id: int) -> list[Cat
         )
     ).all()
     groups = await _groups_by_item(session, [i.id for i in items])
+    now = datetime.now(UTC)
     for item in items:
-        views[item.category_id].items.append(
-            ItemView(
-                item.id,
-                item.name,
-                item.description,
-                item.price,
-                item.category_id,
-                item.available,
-                groups.get(item.id, ()),
-            )
-        )
+        views[item.category_id].items.append(_item_view(item, groups.get(item.id, ()), zone, now))
     return list(views.values())
 
 
 async def item_with_choices(session: AsyncSession, item_id: int) -> ItemView:
-    item = await session.get(MenuItem, item_id)
-    if item is None:
+    view, _ = await item_button_view(session, item_id)
+    return view
+
+
+async def item_button_view(session: AsyncSession, item_id: int) -> tuple[ItemView, CategoryView]:
+    """One item as the order screen draws it, with its category (for the colour)."""
+    row = (
+        await session.execute(
+            select(MenuItem, Category, Location.timezone)
+            .join(Category, Category.id == MenuItem.category_id)
+            .join(Location, Location.id == Category.location_id)
+            .where(MenuItem.id == item_id)
+        )
+    ).first()
+    if row is None:
         raise NotFound("That item is not on the menu.")
-    groups = await _groups_by_item(session, [item.id])
-    return ItemView(
-        item.id,
-        item.name,
-        item.description,
-        item.price,
-        item.category_id,
-        item.available,
-        groups.get(item.id, ()),
-    )
+    item, c, zone = row
+    groups = (await _groups_by_item(session, [item.id])).get(item.id, ())
+    view = _item_view(item, groups, zone_named(zone), datetime.now(UTC))
+    return view, CategoryView(c.id, c.name, c.color, c.course)
 
 
 def _check_choices(groups: Sequence[GroupView], chosen: set[int]) -> list[OptionView]:
@@ -182,22 +250,29 @@ def _check_choices(groups: Sequence[GroupView], chosen: set[int]) -> list[Option
 
 
 async def price_for_order(
-    session: AsyncSession, item_id: int, option_ids: Sequence[int]
+    session: AsyncSession, item_id: int, option_ids: Sequence[int], quantity: int = 1
 ) -> OrderableItem:
-    """Validate the choices and price the item: refuses 86'd items and broken choices."""
+    """Validate the choices and price the item: refuses 86'd items, more than the kitchen
+    has left, and broken choices."""
     row = (
         await session.execute(
-            select(MenuItem, Category, TaxRate)
+            select(MenuItem, Category, TaxRate, Location.timezone)
             .join(Category, Category.id == MenuItem.category_id)
             .join(TaxRate, TaxRate.id == MenuItem.tax_rate_id)
+            .join(Location, Location.id == Category.location_id)
             .where(MenuItem.id == item_id)
         )
     ).first()
     if row is None:
         raise NotFound("That item is not on the menu.")
-    item, category, tax_rate = row
-    if not item.available:
-        raise BadInput(f"{item.name} is 86'd (not available right now).")
+    item, category, tax_rate, zone = row
+    state = availability(
+        item.available, item.unavailable_until, item.countdown, datetime.now(UTC), zone_named(zone)
+    )
+    if not state.orderable:
+        raise BadInput(f"{item.name} is {state.why}.")
+    if state.left is not None and quantity > state.left:
+        raise BadInput(f"Only {state.left} {item.name} left.")
     groups = (await _groups_by_item(session, [item.id])).get(item.id, ())
     options = _check_choices(groups, set(option_ids))
     return OrderableItem(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
 from app.floor.service import table_ref
+from app.menu.availability import announce_item, consume_countdown
 from app.menu.courses import CourseRule, course_sort, courses
 from app.orders.models import CheckCourse, CheckLine
 from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
@@ -115,6 +116,12 @@ async def send_order(
     new = await _lines(session, check.id, "new")
     if not new:
         raise BadInput("Nothing new to send: add items first.")
+    # Portions are counted when ordered (held mains too): one Burrata cannot be sold twice.
+    counts: dict[int, int] = {}
+    for line in new:
+        counts[line.menu_item_id] = counts.get(line.menu_item_id, 0) + line.quantity
+    for item_id in await consume_countdown(session, counts):
+        announce_item(uow, item_id)
     rules = await courses(session, check.location_id)
     fired = await _fired_courses(session, check.id)
     food_fired = any(not (rules.get(c) and rules[c].fires_immediately) for c in fired)

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.menu.service import item_with_choices, menu_for_ordering
+from app.menu.service import item_button_view, item_with_choices, menu_for_ordering
 from app.orders import firing, service
 from app.orders.forms import check_panel, idem_key, int_field, options
 from app.orders.views import check_view
@@ -101,6 +101,16 @@ class CheckController(Controller):
         async def on_event(event: dict[str, Any]) -> str | None:
             async with app.state.sessionmaker() as session:
                 check = await check_view(session, check_id, app.state.location.prices_include_tax)
+                if "item" in event:  # an item was 86'd or came back: redraw its button
+                    item, category = await item_button_view(session, int(event["item"]))
+                    return render_html(
+                        socket,
+                        "menu/_item_button.html",
+                        item=item,
+                        c=category,
+                        check=check,
+                        oob=True,
+                    )
             return render_html(socket, "orders/_check.html", check=check, oob=True, message=None)
 
-        await stream(socket, [f"check:{check_id}"], on_event)
+        await stream(socket, [f"check:{check_id}", "menu"], on_event)

@@ -160,7 +160,7 @@ async def add_line(
     check = await lock_open_check(session, check_id)
     if new.seat is not None and not 1 <= new.seat <= check.guest_count:
         raise BadInput(f"Seat {new.seat} is not at this table (seats 1–{check.guest_count}).")
-    priced = await price_for_order(session, new.item_id, new.option_ids)
+    priced = await price_for_order(session, new.item_id, new.option_ids, quantity=new.quantity)
     line_id = await session.scalar(
         insert(CheckLine)
         .values(

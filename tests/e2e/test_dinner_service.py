@@ -88,7 +88,9 @@ def test_server_seats_table_kitchen_gets_ticket_cash_closes_and_floor_frees(
     steak = page.locator("#check .line", has_text="Ribeye 12oz")
     expect(steak).to_contain_text("Medium rare")
     expect(steak).to_contain_text("Fries")
-    expect(steak.locator(".seat")).to_have_text("S1")
+    # Lines are grouped by seat under their course: the steak sits under "Seat 1".
+    expect(page.locator("#check .seat-head + .line", has_text="Ribeye 12oz")).to_have_count(1)
+    expect(page.locator("#check .seat-head", has_text="Seat 1")).to_have_count(1)
     expect(page.locator(".flash-error")).to_have_count(0)
 
     # A draft beer goes straight on the check.
@@ -99,7 +101,7 @@ def test_server_seats_table_kitchen_gets_ticket_cash_closes_and_floor_frees(
     send = page.locator("button.send")
     expect(send).to_have_text(re.compile(r"Send \(2\)"))
     send.click()
-    expect(page.locator("#check .line .badge.sent")).to_have_count(2)
+    expect(page.locator("#check .line .badge.fired")).to_have_count(2)
     expect(page.locator("button.send")).to_be_disabled()
 
     # The grill sees the steak without a reload; the beer goes to the bar, not the grill.
