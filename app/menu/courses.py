@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.menu.models import Course
+from app.menu.models import Category, Course
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +30,9 @@ def course_sort(rules: dict[str, CourseRule], name: str) -> int:
     """Unknown course names (a category renamed since) sort after the known ones."""
     rule = rules.get(name)
     return rule.sort if rule else 99
+
+
+async def default_course(session: AsyncSession, category_id: int) -> str:
+    """The course a category's items go out with unless the server picks another."""
+    course = await session.scalar(select(Category.course).where(Category.id == category_id))
+    return course or "mains"

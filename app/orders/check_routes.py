@@ -8,13 +8,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import select
 
 from app.floor import service as floor
 from app.orders import firing, moves, party
 from app.orders.forms import check_panel, idem_key, int_field, text
-from app.orders.models import Check
-from app.orders.views import check_view
+from app.orders.views import check_view, other_open_checks
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
 from app.platform.web import current
@@ -78,22 +76,12 @@ class CheckActionsController(Controller):
         check = await check_view(uow.session, check_id, location.prices_include_tax)
         plan = await floor.floor_plan(uow.session, location.id, location.prices_include_tax)
         tables = [t for f in plan for t in f.tables]
-        others = (
-            await uow.session.execute(
-                select(Check.id, Check.number, Check.table_id)
-                .where(Check.status == "open", Check.id != check_id)
-                .order_by(Check.number)
-            )
-        ).all()
-        names = {t.id: t.name for t in tables}
         return Template(
             "orders/_table_sheet.html",
             context={
                 "check": check,
                 "free_tables": [t for t in tables if t.state == "free"],
-                "other_checks": [
-                    (c.id, c.number, names.get(c.table_id, "Counter")) for c in others
-                ],
+                "other_checks": await other_open_checks(uow.session, check_id),
             },
         )
 

@@ -13,7 +13,7 @@ from litestar.response import Template
 from app.core.errors import NotFound
 from app.orders import corrections, firing, moves, party, service
 from app.orders.forms import check_panel, int_field, pin_gate, text
-from app.orders.views import check_view
+from app.orders.views import check_view, other_open_checks
 from app.platform.approvals import approve, managers_on_duty
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
@@ -50,7 +50,12 @@ class LineController(Controller):
         me = _staff(request)
         return Template(
             "orders/_line.html",
-            context={"check": check, "line": line, "managers": [m for m in managers if m.id != me]},
+            context={
+                "check": check,
+                "line": line,
+                "managers": [m for m in managers if m.id != me],
+                "other_checks": await other_open_checks(uow.session, check_id),
+            },
         )
 
     @post("/hold")

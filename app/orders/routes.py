@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from app.menu.courses import courses, default_course
 from app.menu.service import item_button_view, item_with_choices, menu_for_ordering
 from app.orders import firing, service
 from app.orders.forms import check_panel, idem_key, int_field, options
@@ -17,6 +18,10 @@ from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
 from app.platform.realtime import stream
 from app.platform.web import current, render, render_html
+
+
+def check_location(request: Request[Any, Any, Any]) -> int:
+    return int(request.app.state.location.id)
 
 
 class CheckController(Controller):
@@ -52,7 +57,16 @@ class CheckController(Controller):
         check = await check_view(
             uow.session, check_id, request.app.state.location.prices_include_tax
         )
-        return Template("orders/_choose.html", context={"item": item, "check": check})
+        rules = await courses(uow.session, check_location(request))
+        return Template(
+            "orders/_choose.html",
+            context={
+                "item": item,
+                "check": check,
+                "courses": list(rules),
+                "default_course": await default_course(uow.session, item.category_id),
+            },
+        )
 
     @post("/lines")
     async def add_line(
@@ -70,6 +84,7 @@ class CheckController(Controller):
             option_ids=options(form),
             note=str(form.get("note", "") or ""),
             seat=int_field(form, "seat", "Seat"),
+            course=str(form.get("course") or "") or None,
         )
         line_id = await service.add_line(uow, check_id, new, staff.staff_id, key=idem_key(form))
         return await check_panel(request, uow, check_id, added=line_id)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, Conflict, NotFound, Refused
 from app.floor.service import table_ref
+from app.menu.courses import courses
 from app.menu.service import price_for_order
 from app.orders.models import Check, CheckLine, LineModifier
 from app.platform import audit, idempotency
@@ -135,6 +136,8 @@ class NewLine:
     option_ids: Sequence[int] = ()
     note: str = ""
     seat: int | None = None
+    #: Serve with another course than the category's (a starter as a main); None = default.
+    course: str | None = None
 
 
 async def add_line(
@@ -149,6 +152,7 @@ async def add_line(
         "options": sorted(new.option_ids),
         "note": new.note,
         "seat": new.seat,
+        "course": new.course,
     }
     claim = await idempotency.claim(session, key, "add_line", payload)
     if claim.replay is not None:
@@ -160,6 +164,8 @@ async def add_line(
     check = await lock_open_check(session, check_id)
     if new.seat is not None and not 1 <= new.seat <= check.guest_count:
         raise BadInput(f"Seat {new.seat} is not at this table (seats 1–{check.guest_count}).")
+    if new.course and new.course not in await courses(session, check.location_id):
+        raise BadInput(f"There is no course called “{new.course}”.")
     priced = await price_for_order(session, new.item_id, new.option_ids, quantity=new.quantity)
     line_id = await session.scalar(
         insert(CheckLine)
@@ -174,7 +180,7 @@ async def add_line(
             modifiers=priced.modifiers_text,
             note=new.note.strip(),
             seat=new.seat,
-            course=priced.course,
+            course=new.course or priced.course,
             added_by=staff_id,
         )
         .returning(CheckLine.id)

@@ -192,3 +192,21 @@ async def check_view(session: AsyncSession, check_id: int, prices_include_tax: b
         check.notes,
         check.allergies,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OtherCheck:
+    id: int
+    number: int
+    table_name: str
+
+
+async def other_open_checks(session: AsyncSession, check_id: int) -> list[OtherCheck]:
+    """Where lines or a whole check can go: every other open check, by number."""
+    rows = await session.execute(
+        select(Check.id, Check.number, DiningTable.name)
+        .outerjoin(DiningTable, DiningTable.id == Check.table_id)
+        .where(Check.status == "open", Check.id != check_id)
+        .order_by(Check.number)
+    )
+    return [OtherCheck(i, n, t or "Counter") for i, n, t in rows.all()]
