@@ -17,8 +17,17 @@ from app.orders import models as orders_models
 from app.platform import models as platform_models
 from app.platform.db import Base
 from kds import models as kds_models
+from printers import models as printer_models
 
-AREAS = (billing_models, floor_models, menu_models, orders_models, platform_models, kds_models)
+AREAS = (
+    billing_models,
+    floor_models,
+    menu_models,
+    orders_models,
+    platform_models,
+    kds_models,
+    printer_models,
+)
 metadata = Base.metadata
 
 config = context.config

@@ -41,6 +41,8 @@ class Check(Base):
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Allergies, shown on the order screen and on every kitchen ticket.
     allergies: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Expo passed the food: the floor plan shows "food ready" until the next fire.
+    food_ready_at: Mapped[datetime | None]
     #: When merged into another check, which one (this one is then terminal).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("guest_check.id"))
     #: Frozen when the check closes.
