@@ -49,7 +49,8 @@ from app.platform.web import (
 )
 from app.staff.routes import SessionController, SignInController, StaffAdminController
 from kds.api import KitchenApiController
-from kds.service import create_tickets
+from kds.events import TicketBus
+from kds.service import ticket_maker
 
 log = logging.getLogger(__name__)
 DEFAULT_LOCATION = SimpleNamespace(id=0, currency="USD", locale="en_US", prices_include_tax=False)
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = make_engine(url, settings.db_pool)
     channels = make_channels(settings.channels_backend)
     kitchen = KitchenBus()
-    kitchen.subscribe(create_tickets)
+    tickets = TicketBus()
+    kitchen.subscribe(ticket_maker(tickets))
     templates = make_template_engine("USD", "en_US")
 
     async def on_startup(app: Litestar) -> None:
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.channels = channels
     app.state.kitchen = kitchen
+    app.state.tickets = tickets
     app.state.location = DEFAULT_LOCATION
     return app
 

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import NotFound, Refused
 from app.platform import audit
 from app.platform.db import UnitOfWork
-from app.platform.kitchen import FiredLine, FiredOrder
+from app.platform.kitchen import FiredLine, FiredOrder, KitchenListener
+from kds.events import TicketBus
 from kds.models import CategoryStation, Station, Ticket, TicketItem
 
 
@@ -41,9 +42,19 @@ async def route_lines(
     return dict(routed)
 
 
-async def create_tickets(uow: UnitOfWork, order: FiredOrder) -> None:
+def ticket_maker(bus: TicketBus) -> KitchenListener:
+    """The kitchen's answer to fired lines: tickets, then whoever listens for tickets."""
+
+    async def make(uow: UnitOfWork, order: FiredOrder) -> None:
+        await bus.created(uow, await create_tickets(uow, order))
+
+    return make
+
+
+async def create_tickets(uow: UnitOfWork, order: FiredOrder) -> list[int]:
     """One ticket per routed station, numbered in that station's gapless sequence."""
     session = uow.session
+    created: list[int] = []
     routed = await route_lines(session, order.lines)
     # Stations are locked in id order so two sends never deadlock on each other's counters.
     for station_id in sorted(routed):
@@ -84,6 +95,8 @@ async def create_tickets(uow: UnitOfWork, order: FiredOrder) -> None:
             ],
         )
         uow.announce(station_channel(station_id), {"ticket": ticket_id})
+        created.append(int(ticket_id or 0))
+    return created
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,7 @@ async def to_kitchen(
                     line.note,
                     line.seat,
                     line.course,
+                    line.menu_item_id,
                 )
                 for line in lines
             ),

@@ -23,6 +23,9 @@ class FiredLine:
     note: str
     seat: int | None
     course: str
+    #: The menu item, for routing overrides (an item sent to another station than its
+    #: category's).
+    item_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from app.orders.models import Check, CheckLine
 from app.platform.db import UnitOfWork
 from app.platform.kitchen import KitchenBus
 from kds.models import Ticket
-from kds.service import create_tickets
+from kds.events import TicketBus
+from kds.service import ticket_maker
 from tests.conftest import STAFF_IDS
 from tests.demo_ids import item_id, table_id
 
@@ -25,7 +26,7 @@ MARIA, SAM = STAFF_IDS["Maria"], STAFF_IDS["Sam"]
 
 def kitchen() -> KitchenBus:
     bus = KitchenBus()
-    bus.subscribe(create_tickets)
+    bus.subscribe(ticket_maker(TicketBus()))
     return bus
 
 
