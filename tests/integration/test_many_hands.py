@@ -15,8 +15,8 @@ from app.orders import service as orders
 from app.orders.models import Check, CheckLine
 from app.platform.db import UnitOfWork
 from app.platform.kitchen import KitchenBus
-from kds.models import Ticket
 from kds.events import TicketBus
+from kds.models import Ticket
 from kds.service import ticket_maker
 from tests.conftest import STAFF_IDS
 from tests.demo_ids import item_id, table_id
