@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from app.billing.models import Payment
 from app.core.check_math import tender_cash
 from app.core.errors import BadInput, Conflict
+from app.floor.service import table_needs_bussing
 from app.orders.models import CheckLine
 from app.orders.service import announce_check, bump_version, lock_open_check
 from app.orders.views import check_view
@@ -86,6 +87,9 @@ async def pay_cash(
             "total": view.totals.total,
         }
     check = await bump_version(session, check, **closing)
+    if closed and check.table_id is not None:
+        # The party has gone: the table waits for a busser (it can still be seated at once).
+        await table_needs_bussing(session, check.table_id)
     await audit.record(
         session,
         "close_check" if closed else "payment",

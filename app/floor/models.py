@@ -7,9 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.floor.geometry import SHAPES
 from app.platform.db import Base
-
-SHAPES = ("square", "round", "rectangle")
 
 
 class Floor(Base):

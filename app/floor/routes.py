@@ -1,22 +1,30 @@
-"""The floor plan screen and its live feed."""
+"""The floor plan during service: seat a party, mark a table clean, the live feed.
+
+``FloorController`` is every floor screen: this one plus the managers' layout editor and
+sections (``app.floor.manager_routes``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, WebSocket, get, post, websocket
+from litestar import Controller, Request, Response, Router, WebSocket, get, post, websocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
-from app.floor import service
+from app.floor import service, views
+from app.floor.forms import key, showing_mine
+from app.floor.manager_routes import LayoutController, SectionsController
 from app.orders import service as orders
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
 from app.platform.realtime import stream
-from app.platform.web import current, is_htmx, render, render_html
+from app.platform.web import current, is_htmx, principal_of, render, render_html
 
+#: Hosts watch the floor and mark tables clean; seating a party is the servers' job.
 VIEWERS = FLOOR | {"host"}
 
 
@@ -26,7 +34,23 @@ def _go(request: Request[Any, Any, Any], url: str) -> Response[Any]:
     return Redirect(url, status_code=303)
 
 
-class FloorController(Controller):
+async def plan_context(
+    session: AsyncSession,
+    location: Any,
+    floor_id: int | None,
+    mine: bool,
+    me: int | None,
+) -> dict[str, Any]:
+    """What the plan (page, poll or websocket push) draws for one tablet."""
+    floors = await views.floors(session, location.id)
+    if not floors:
+        raise NotFound("This restaurant has no floors yet.")
+    shown = next((f for f in floors if f.id == floor_id), floors[0])
+    tables = await views.tables_on(session, shown.id, location.prices_include_tax)
+    return {"floors": floors, "floor": shown, "tables": tables, "mine": mine, "viewer_id": me}
+
+
+class DiningRoomController(Controller):
     path = ""
 
     @get("/", opt={"roles": VIEWERS})
@@ -39,13 +63,11 @@ class FloorController(Controller):
         request: Request[Any, Any, Any],
         uow: NamedDependency[UnitOfWork],
         floor: FromQuery[int | None] = None,
+        mine: FromQuery[bool] = False,
     ) -> Template:
-        location = request.app.state.location
-        floors = await service.floor_plan(uow.session, location.id, location.prices_include_tax)
-        if not floors:
-            raise NotFound("This restaurant has no floors yet.")
-        shown = next((f for f in floors if f.id == floor), floors[0])
-        return render(request, "floor/plan.html", {"floors": floors, "floor": shown})
+        me = current(request).staff_id
+        context = await plan_context(uow.session, request.app.state.location, floor, mine, me)
+        return render(request, "floor/plan.html", context, fragment="floor/_plan.html")
 
     @get("/floor/tables/{table_id:int}/open", opt={"roles": FLOOR})
     async def open_form(
@@ -57,7 +79,8 @@ class FloorController(Controller):
         table = await service.table_view(uow.session, table_id)
         if table.check_id is not None:
             return _go(request, f"/checks/{table.check_id}")
-        return render(request, "floor/open.html", {"table": table}, fragment="floor/_open.html")
+        context = {"table": table, "can_seat": True}
+        return render(request, "floor/open.html", context, fragment="floor/_open.html")
 
     @post("/floor/tables/{table_id:int}/open", opt={"roles": FLOOR})
     async def open_table(
@@ -81,22 +104,83 @@ class FloorController(Controller):
             guests,
             server.staff_id,
             request.app.state.location.id,
-            key=str(form.get("key") or "") or None,
+            key=key(form),
         )
+        # Seating a party at a table still marked for bussing: the server saw it is set.
+        await service.mark_clean(uow, table_id, server.staff_id)
         return _go(request, f"/checks/{check_id}")
+
+    @get("/floor/tables/{table_id:int}/bussing", opt={"roles": VIEWERS})
+    async def bussing_sheet(
+        self,
+        request: Request[Any, Any, Any],
+        table_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        """Tapping a table that needs bussing: mark it clean, or seat the next party."""
+        table = await service.table_view(uow.session, table_id)
+        context = {"table": table, "can_seat": current(request).role in FLOOR}
+        return render(request, "floor/open.html", context, fragment="floor/_open.html")
+
+    @post("/floor/tables/{table_id:int}/clean", opt={"roles": VIEWERS})
+    async def mark_clean(
+        self,
+        request: Request[Any, Any, Any],
+        table_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        staff = current(request)
+        assert staff.staff_id is not None
+        await service.mark_clean(uow, table_id, staff.staff_id)
+        if not is_htmx(request):
+            return Redirect("/floor", status_code=303)
+        location = request.app.state.location
+        table = await service.table_view(uow.session, table_id, location.prices_include_tax)
+        # The modal closes; the table redraws here at once, not only when the feed says so.
+        context = {"table": table, "mine": showing_mine(request), "viewer_id": staff.staff_id}
+        return Template("floor/_cleaned.html", context=context)
 
     @websocket("/ws/floor", opt={"roles": VIEWERS})
     async def floor_feed(self, socket: WebSocket[Any, Any, Any]) -> None:
+        """Redraws what changed: one table ({"table": id}) or the whole floor ({"floor": id},
+        after the layout changed). Each tablet says which floor it shows and whether
+        "my tables" is on, so the push matches its page."""
         app = socket.app
+        principal = principal_of(socket)
+        me = principal.staff_id if principal else None
+        mine = socket.query_params.get("mine") in ("1", "true")
+        wanted = socket.query_params.get("floor", "")
+        shown: int | None = int(wanted) if wanted.isdigit() else None
 
         async def on_event(event: dict[str, Any]) -> str | None:
-            table_id = event.get("table")
-            if not isinstance(table_id, int):
-                return None
+            nonlocal shown
+            location = app.state.location
             async with app.state.sessionmaker() as session:
-                table = await service.table_view(
-                    session, table_id, app.state.location.prices_include_tax
-                )
-            return render_html(socket, "floor/_table.html", table=table, oob=True)
+                table_id = event.get("table")
+                if isinstance(table_id, int):
+                    try:
+                        table = await views.table_view(
+                            session, table_id, location.prices_include_tax
+                        )
+                    except NotFound:
+                        return render_html(socket, "floor/_gone.html", table_id=table_id)
+                    if shown is not None and table.floor_id != shown:
+                        return None
+                    context = {"table": table, "oob": True, "mine": mine, "viewer_id": me}
+                    return render_html(socket, "floor/_table.html", **context)
+                floor_id = event.get("floor")
+                if not isinstance(floor_id, int):
+                    return None
+                if shown is None:
+                    shown = (await plan_context(session, location, None, mine, me))["floor"].id
+                if floor_id != shown and not event.get("tabs"):
+                    return None
+                context = await plan_context(session, location, shown, mine, me)
+                return render_html(socket, "floor/_plan.html", oob=True, **context)
 
         await stream(socket, ["floor"], on_event)
+
+
+FloorController = Router(
+    path="", route_handlers=[DiningRoomController, LayoutController, SectionsController]
+)

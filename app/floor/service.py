@@ -1,49 +1,41 @@
-"""The floor plan as tablets see it: every table with its live state."""
+"""Commands on the dining room during service: bussing, sections, and the table other areas see.
+
+The floor plan itself is read in ``app.floor.views`` (re-exported here for the areas that
+already ask the floor service for it); the layout editor's commands are in
+``app.floor.layout``.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row, Select, case, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.check_math import PricedLine, check_totals
-from app.core.errors import NotFound
+from app.core.errors import BadInput, NotFound
 from app.floor.models import DiningTable, Floor
-from app.orders.models import Check, CheckLine
+from app.floor.views import (
+    SECTION_ROLES,
+    FloorView,
+    TableView,
+    floor_plan,
+    table_view,
+)
+from app.platform import audit
+from app.platform.db import UnitOfWork
 from app.platform.models import Staff
 
-
-@dataclass(frozen=True, slots=True)
-class TableView:
-    id: int
-    floor_id: int
-    name: str
-    shape: str
-    seats: int
-    x: int
-    y: int
-    width: int
-    height: int
-    #: free, seated (open check, nothing sent), ordered (something sent)
-    state: str
-    check_id: int | None = None
-    check_number: int | None = None
-    guests: int | None = None
-    server: str | None = None
-    opened_at: datetime | None = None
-    amount: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class FloorView:
-    id: int
-    name: str
-    tables: list[TableView]
+__all__ = [
+    "FloorView",
+    "TableRef",
+    "TableView",
+    "assign_section",
+    "floor_plan",
+    "mark_clean",
+    "table_needs_bussing",
+    "table_ref",
+    "table_view",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,115 +44,122 @@ class TableRef:
     name: str
 
 
-def _table_query() -> Select[Any]:
-    sent = (
-        select(CheckLine.check_id.label("check_id"))
-        .where(CheckLine.status == "fired")
-        .group_by(CheckLine.check_id)
-        .subquery()
-    )
-    return (
-        select(
-            DiningTable,
-            Check.id,
-            Check.number,
-            Check.guest_count,
-            Check.opened_at,
-            Staff.name,
-            case(
-                (Check.id.is_(None), "free"),
-                (sent.c.check_id.is_not(None), "ordered"),
-                else_="seated",
-            ),
-        )
-        .outerjoin(Check, (Check.table_id == DiningTable.id) & (Check.status == "open"))
-        .outerjoin(Staff, Staff.id == Check.server_id)
-        .outerjoin(sent, sent.c.check_id == Check.id)
-    )
-
-
-async def _totals(
-    session: AsyncSession, check_ids: list[int], prices_include_tax: bool
-) -> dict[int, int]:
-    """What each open check owes, tax included: the same arithmetic as the check itself."""
-    if not check_ids:
-        return {}
-    rows = (
-        await session.execute(
-            select(
-                CheckLine.check_id, CheckLine.quantity, CheckLine.unit_price, CheckLine.tax_rate_ppm
-            ).where(CheckLine.check_id.in_(check_ids), CheckLine.status != "void")
-        )
-    ).all()
-    lines: dict[int, list[PricedLine]] = defaultdict(list)
-    for check_id, quantity, unit_price, rate in rows:
-        lines[check_id].append(PricedLine(quantity, unit_price, rate))
-    return {
-        check_id: check_totals(priced, prices_include_tax=prices_include_tax).total
-        for check_id, priced in lines.items()
-    }
-
-
-async def _views(
-    session: AsyncSession, rows: Sequence[Row[Any]], prices_include_tax: bool
-) -> list[TableView]:
-    plain: list[tuple[Any, ...]] = [tuple(r) for r in rows]
-    owed = await _totals(session, [r[1] for r in plain if r[1] is not None], prices_include_tax)
-    views = []
-    for t, check_id, number, guests, opened_at, server, state in plain:
-        views.append(
-            TableView(
-                t.id,
-                t.floor_id,
-                t.name,
-                t.shape,
-                t.seats,
-                t.x,
-                t.y,
-                t.width,
-                t.height,
-                state,
-                check_id,
-                number,
-                guests,
-                server,
-                opened_at,
-                owed.get(check_id, 0),
-            )
-        )
-    return views
-
-
-async def floor_plan(
-    session: AsyncSession, location_id: int, prices_include_tax: bool = False
-) -> list[FloorView]:
-    floors = (
-        await session.scalars(
-            select(Floor).where(Floor.location_id == location_id).order_by(Floor.sort, Floor.id)
-        )
-    ).all()
-    rows = (
-        await session.execute(
-            _table_query()
-            .where(DiningTable.floor_id.in_([f.id for f in floors]))
-            .order_by(DiningTable.id)
-        )
-    ).all()
-    tables = await _views(session, rows, prices_include_tax)
-    return [FloorView(f.id, f.name, [t for t in tables if t.floor_id == f.id]) for f in floors]
-
-
-async def table_view(
-    session: AsyncSession, table_id: int, prices_include_tax: bool = False
-) -> TableView:
-    rows = (await session.execute(_table_query().where(DiningTable.id == table_id))).all()
-    if not rows:
-        raise NotFound("That table does not exist.")
-    return (await _views(session, rows, prices_include_tax))[0]
-
-
 async def table_ref(session: AsyncSession, table_id: int) -> TableRef:
-    table = await session.get(DiningTable, table_id)
-    if table is None:
+    """A table a party can sit at (or a check can name), for other areas' commands.
+
+    Removed tables are refused. The row is share-locked (FOR KEY SHARE) until the caller's
+    transaction ends, so a manager removing the table at that moment either waits and then
+    sees the new check (and refuses), or commits first and this refuses: never a check on a
+    table that is no longer on the plan. Moving the table meanwhile is not blocked.
+    """
+    table = (
+        await session.execute(
+            select(DiningTable.id, DiningTable.name, DiningTable.archived_at)
+            .where(DiningTable.id == table_id)
+            .with_for_update(read=True, key_share=True)
+        )
+    ).first()
+    if table is None or table.archived_at is not None:
         raise NotFound("That table does not exist.")
     return TableRef(table.id, table.name)
+
+
+async def table_needs_bussing(session: AsyncSession, table_id: int) -> None:
+    """The guests have left: the table waits for a busser before the next party.
+
+    For ``close_check`` to call in its own transaction. It announces nothing itself: the
+    close already tells the floor about this table, and the plan draws "needs bussing" as
+    soon as no check is open on it.
+    """
+    done = await session.execute(
+        update(DiningTable)
+        .where(DiningTable.id == table_id, DiningTable.archived_at.is_(None))
+        .values(bussing_since=func.now())
+        .returning(DiningTable.id)
+    )
+    if done.scalar_one_or_none() is None:
+        raise NotFound("That table does not exist.")
+
+
+async def mark_clean(uow: UnitOfWork, table_id: int, staff_id: int) -> bool:
+    """The table is bussed and set. Returns whether it was waiting (a second tap is harmless)."""
+    session = uow.session
+    waiting = func.extract("epoch", func.now() - DiningTable.bussing_since)
+    table = (
+        await session.execute(
+            select(DiningTable.name, waiting.label("waited")).where(
+                DiningTable.id == table_id, DiningTable.archived_at.is_(None)
+            )
+        )
+    ).first()
+    if table is None:
+        raise NotFound("That table does not exist.")
+    # Two people tapping "Mark clean" at once: the second UPDATE finds nothing left to do.
+    cleaned = await session.execute(
+        update(DiningTable)
+        .where(DiningTable.id == table_id, DiningTable.bussing_since.is_not(None))
+        .values(bussing_since=None)
+        .returning(DiningTable.id)
+    )
+    if cleaned.scalar_one_or_none() is None:
+        return False
+    # How long tables wait for a busser is what a manager staffs the next Friday by.
+    await audit.record(
+        session,
+        "mark_clean",
+        f"table:{table_id}",
+        actor_id=staff_id,
+        table=table.name,
+        waited_seconds=int(table.waited or 0),
+    )
+    uow.announce("floor", {"table": table_id})
+    return True
+
+
+async def assign_section(
+    uow: UnitOfWork, table_id: int, server_id: int | None, manager_id: int, location_id: int
+) -> int:
+    """Put the table in a server's section (or in nobody's). Returns the table's floor."""
+    session = uow.session
+    table = (
+        await session.execute(
+            select(DiningTable.id, DiningTable.name, DiningTable.floor_id, DiningTable.server_id)
+            .join(Floor, Floor.id == DiningTable.floor_id)
+            .where(
+                DiningTable.id == table_id,
+                DiningTable.archived_at.is_(None),
+                Floor.location_id == location_id,
+            )
+            .with_for_update(of=DiningTable, key_share=True)
+        )
+    ).first()
+    if table is None:
+        raise NotFound("That table does not exist.")
+    if server_id is not None:
+        server = (
+            await session.execute(
+                select(Staff.name, Staff.role, Staff.active).where(
+                    Staff.id == server_id, Staff.location_id == location_id
+                )
+            )
+        ).first()
+        if server is None or not server.active:
+            raise NotFound("That server is not on the staff list.")
+        if server.role not in SECTION_ROLES:
+            raise BadInput(f"{server.name} is a {server.role}; only floor staff have sections.")
+    if table.server_id == server_id:
+        return int(table.floor_id)
+    await session.execute(
+        update(DiningTable).where(DiningTable.id == table_id).values(server_id=server_id)
+    )
+    await audit.record(
+        session,
+        "assign_section",
+        f"table:{table_id}",
+        actor_id=manager_id,
+        table=table.name,
+        from_server=table.server_id,
+        to_server=server_id,
+    )
+    uow.announce("floor", {"table": table_id})
+    return int(table.floor_id)

@@ -134,9 +134,15 @@ def test_server_seats_table_kitchen_gets_ticket_cash_closes_and_floor_frees(
     expect(page.locator("#change-due")).to_have_text("$9.80")
     expect(page.locator("#pay")).to_contain_text("is closed")
 
-    # Sam's floor frees the table, without a reload.
-    expect(on_sams_floor).to_have_class(has_class("state-free"))
+    # Sam's floor shows the table empty and waiting for a busser, without a reload; Sam
+    # marks it clean and it is free on every tablet.
+    expect(on_sams_floor).to_have_class(has_class("state-bussing"))
     expect(on_sams_floor).not_to_contain_text("Maria")
+    still_same_page(sam.page)
+    on_sams_floor.click()
+    sam.page.get_by_role("button", name="Mark clean").click()
+    expect(on_sams_floor).to_have_class(has_class("state-free"))
+    expect(page.locator(f"#{table_dom_id}")).to_have_count(0)  # Maria is on the pay screen
     still_same_page(sam.page)
 
     # A reload shows the same state: the ticket stays bumped, the check stays closed.

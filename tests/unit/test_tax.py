@@ -76,12 +76,16 @@ def test_cash_that_makes_no_sense_is_refused(balance: int, tendered: int) -> Non
 
 @given(
     lines=st.lists(
-        st.tuples(st.integers(1, 20), st.integers(0, 100_000), st.sampled_from([0, 88_750]), st.booleans()),
+        st.tuples(
+            st.integers(1, 20), st.integers(0, 100_000), st.sampled_from([0, 88_750]), st.booleans()
+        ),
         max_size=25,
     ),
     inclusive=st.booleans(),
 )
-def test_total_is_lines_minus_comps_plus_tax(lines: list[tuple[int, int, int, bool]], inclusive: bool) -> None:
+def test_total_is_lines_minus_comps_plus_tax(
+    lines: list[tuple[int, int, int, bool]], inclusive: bool
+) -> None:
     priced = [PricedLine(q, p, r, comped=c) for q, p, r, c in lines]
     totals = check_totals(priced, prices_include_tax=inclusive)
     assert totals.comps == sum(q * p for q, p, _, c in lines if c)
@@ -92,6 +96,7 @@ def test_total_is_lines_minus_comps_plus_tax(lines: list[tuple[int, int, int, bo
 
 def test_comped_dessert_costs_nothing_and_carries_no_tax() -> None:
     totals = check_totals(
-        [PricedLine(1, 3800, 88_750), PricedLine(1, 900, 88_750, comped=True)], prices_include_tax=False
+        [PricedLine(1, 3800, 88_750), PricedLine(1, 900, 88_750, comped=True)],
+        prices_include_tax=False,
     )
     assert (totals.subtotal, totals.comps, totals.tax, totals.total) == (4700, 900, 337, 4137)

@@ -77,7 +77,7 @@ async def test_server_seats_orders_sends_and_takes_cash(
     assert check.status == "closed"
     assert check.total == 5020
     floor = await client.get("/floor")
-    assert re.search(rf'id="table-{table}"[^>]*\n?[^>]*state-free', floor.text)
+    assert re.search(rf'id="table-{table}"[^>]*\n?[^>]*state-bussing', floor.text)
     lines = await session.scalar(
         select(func.count()).select_from(CheckLine).where(CheckLine.check_id == check_id)
     )
