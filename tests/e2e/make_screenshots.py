@@ -67,6 +67,9 @@ def take(browser: Browser, base_url: str, out: Path) -> None:
     add_item(page, "Drinks", "House Red (glass)", seat=4)
     add_item(page, "Drinks", "Sparkling Water", seat=5)
     send_check(page)
+    # The mains were held behind the starters: the server fires them.
+    page.get_by_role("button", name="Fire Mains").click()
+    expect(page.locator("#check .badge.held")).to_have_count(0)
 
     # Table 3: three guests, order in progress (order.png), then a steak to choose (choose.png).
     check_3 = seat_table(maria, "3", 3)
