@@ -91,3 +91,30 @@ class PaymentController(Controller):
             },
             fragment="billing/_pay.html",
         )
+
+    @post("/close")
+    async def close_settled(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        """A check that owes nothing (all comped, or ordered by mistake) is closed by hand."""
+        form = await request.form()
+        location = request.app.state.location
+        try:
+            version = int(str(form.get("version", "")))
+        except ValueError:
+            raise BadInput("This payment screen is out of date; reload it.") from None
+        staff = current(request)
+        assert staff.staff_id is not None
+        await service.close_settled(
+            uow, check_id, version, staff.staff_id, location.prices_include_tax
+        )
+        check = await check_view(uow.session, check_id, location.prices_include_tax)
+        return render(
+            request,
+            "billing/pay.html",
+            {"check": check, "quick": [], "result": None},
+            fragment="billing/_pay.html",
+        )

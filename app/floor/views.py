@@ -149,13 +149,17 @@ async def _totals(
     rows = (
         await session.execute(
             select(
-                CheckLine.check_id, CheckLine.quantity, CheckLine.unit_price, CheckLine.tax_rate_ppm
+                CheckLine.check_id,
+                CheckLine.quantity,
+                CheckLine.unit_price,
+                CheckLine.tax_rate_ppm,
+                CheckLine.comped_at,
             ).where(CheckLine.check_id.in_(check_ids), CheckLine.status != "void")
         )
     ).all()
     lines: dict[int, list[PricedLine]] = defaultdict(list)
-    for check_id, quantity, unit_price, rate in rows:
-        lines[check_id].append(PricedLine(quantity, unit_price, rate))
+    for check_id, quantity, unit_price, rate, comped_at in rows:
+        lines[check_id].append(PricedLine(quantity, unit_price, rate, comped_at is not None))
     return {
         check_id: check_totals(priced, prices_include_tax=prices_include_tax).total
         for check_id, priced in lines.items()

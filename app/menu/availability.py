@@ -163,6 +163,28 @@ async def consume_countdown(session: AsyncSession, counts: dict[int, int]) -> li
     return [item_id for item_id, _, _ in rows]
 
 
+async def give_back_portions(session: AsyncSession, counts: dict[int, int]) -> list[int]:
+    """Portions ordered but never cooked (a held line cleared) go back on the countdown."""
+    wanted = {item_id: quantity for item_id, quantity in counts.items() if quantity > 0}
+    if not wanted:
+        return []
+    rows = (
+        await session.scalars(
+            select(MenuItem.id)
+            .where(MenuItem.id.in_(wanted), MenuItem.countdown.is_not(None))
+            .order_by(MenuItem.id)
+            .with_for_update()
+        )
+    ).all()
+    for item_id in rows:
+        await session.execute(
+            update(MenuItem)
+            .where(MenuItem.id == item_id)
+            .values(countdown=MenuItem.countdown + wanted[item_id])
+        )
+    return list(rows)
+
+
 # --- the board: every item and its state, for the kitchen and the API -------------------------
 
 

@@ -11,7 +11,7 @@ from litestar.response import Template
 
 from app.floor import service as floor
 from app.orders import firing, moves, party
-from app.orders.forms import check_panel, idem_key, int_field, text
+from app.orders.forms import check_panel, idem_key, ids, int_field, text
 from app.orders.views import check_view, other_open_checks
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
@@ -62,7 +62,8 @@ class CheckActionsController(Controller):
     async def repeat_round(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
-        count = await party.repeat_round(uow, check_id, _staff(request))
+        form = await request.form()
+        count = await party.repeat_round(uow, check_id, _staff(request), idem_key(form))
         return await check_panel(
             request, uow, check_id, message=f"Round repeated ({count}); Send it."
         )
@@ -125,7 +126,7 @@ class CheckActionsController(Controller):
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
         form = await request.form()
-        lines = [int(v) for v in form.getall("line", []) if str(v).isdigit()]
+        lines = ids(form, "line")
         target = int_field(form, "to", "Check") or 0
         seat = int_field(form, "seat", "Seat")
         moved = await moves.move_lines(uow, check_id, lines, target, seat, _staff(request))

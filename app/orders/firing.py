@@ -97,10 +97,12 @@ async def _fire(
 
 
 def _first_food_course(lines: Sequence[CheckLine], rules: dict[str, CourseRule]) -> str | None:
+    # Held lines count: holding one soup keeps the starters the first course (the soup
+    # itself stays back, the other starters go, the mains wait).
     food = [
         ln.course
         for ln in lines
-        if not ln.hold and not (rules.get(ln.course) and rules[ln.course].fires_immediately)
+        if not (rules.get(ln.course) and rules[ln.course].fires_immediately)
     ]
     return min(food, key=lambda c: course_sort(rules, c)) if food else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -13,6 +14,16 @@ from app.orders.views import check_view
 from app.platform.auth import PinGate
 from app.platform.db import UnitOfWork
 from app.platform.web import client_ip, device_key, is_htmx
+
+_DIGITS = re.compile(r"^[0-9]{1,12}$")
+
+
+def ids(form: FormMultiDict, name: str) -> list[int]:
+    """Several ids under one name (ASCII digits only: "²" is a digit to Python, not to us)."""
+    values = [str(v) for v in form.getall(name, [])]
+    if not all(_DIGITS.match(v) for v in values):
+        raise BadInput("Something chosen is not valid; reload and choose again.")
+    return [int(v) for v in values]
 
 
 def int_field(form: FormMultiDict, name: str, label: str, default: int | None = None) -> int | None:
@@ -29,7 +40,7 @@ def int_field(form: FormMultiDict, name: str, label: str, default: int | None = 
 def options(form: FormMultiDict) -> list[int]:
     """Checkboxes post ``option``; a choose-one group posts ``option-<group>`` (radios)."""
     picked = [v for k, v in form.multi_items() if k == "option" or k.startswith("option-")]
-    if not all(str(v).isdigit() for v in picked):
+    if not all(_DIGITS.match(str(v)) for v in picked):
         raise BadInput("A chosen option is not valid; reopen the item and choose again.")
     return [int(v) for v in picked]
 

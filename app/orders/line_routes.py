@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from app.core.errors import NotFound
 from app.orders import corrections, firing, moves, party, service
-from app.orders.forms import check_panel, int_field, pin_gate, text
+from app.orders.forms import check_panel, idem_key, int_field, pin_gate, text
 from app.orders.views import check_view, other_open_checks
 from app.platform.approvals import approve, managers_on_duty
 from app.platform.auth import FLOOR
@@ -80,7 +80,8 @@ class LineController(Controller):
         line_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
-        added = await party.repeat_line(uow, check_id, line_id, _staff(request))
+        form = await request.form()
+        added = await party.repeat_line(uow, check_id, line_id, _staff(request), idem_key(form))
         return await check_panel(request, uow, check_id, added=added)
 
     @post("/seat")

@@ -11,14 +11,26 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import Payment
 from app.core.errors import BadInput, Conflict, NotFound
 from app.floor.service import table_ref
-from app.orders.models import Check, CheckLine
+from app.orders.models import Check, CheckCourse, CheckLine
 from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
 from app.platform import audit
 from app.platform.db import UnitOfWork
+
+
+async def _refuse_if_paid(session: AsyncSession, check: LockedCheck, what: str) -> None:
+    """Lines that were paid for cannot leave the check that took the money."""
+    paid = await session.scalar(
+        select(func.count()).select_from(Payment).where(Payment.check_id == check.id)
+    )
+    if paid:
+        raise Conflict(f"{what}: check {check.number} already has a payment; settle it on its own.")
 
 
 async def _lock_pair(uow: UnitOfWork, first: int, second: int) -> tuple[LockedCheck, LockedCheck]:
@@ -26,6 +38,13 @@ async def _lock_pair(uow: UnitOfWork, first: int, second: int) -> tuple[LockedCh
         raise BadInput("Pick a different check.")
     locked = {cid: await lock_open_check(uow.session, cid) for cid in sorted((first, second))}
     return locked[first], locked[second]
+
+
+def _joined(mine: str, theirs: str, number: int) -> str:
+    if not theirs:
+        return mine
+    merged = f"{mine} · from check {number}: {theirs}" if mine else theirs
+    return merged[:500]
 
 
 def _valid_seat(seat: int | None, check: LockedCheck) -> None:
@@ -45,7 +64,13 @@ async def transfer_check(uow: UnitOfWork, check_id: int, table_id: int, staff_id
     )
     if taken is not None:
         raise Conflict(f"Table {target.name} has check {taken} open: merge the checks instead.")
-    await session.execute(update(Check).where(Check.id == check.id).values(table_id=target.id))
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                update(Check).where(Check.id == check.id).values(table_id=target.id)
+            )
+    except IntegrityError:  # someone opened that table in the same instant
+        raise Conflict(f"Table {target.name} was just opened on another tablet.") from None
     await audit.record(
         session,
         "transfer_check",
@@ -74,6 +99,7 @@ async def move_lines(
         raise BadInput("Pick the lines to move.")
     source, target = await _lock_pair(uow, from_check, to_check)
     _valid_seat(seat, target)
+    await _refuse_if_paid(session, source, "Move lines")
     lines = (
         await session.scalars(select(CheckLine).where(CheckLine.id.in_(line_ids)).with_for_update())
     ).all()
@@ -117,22 +143,50 @@ async def merge_checks(uow: UnitOfWork, into_id: int, from_id: int, staff_id: in
     """Every line of one check moves onto another; the emptied check ends as 'merged'."""
     session = uow.session
     into, source = await _lock_pair(uow, into_id, from_id)
-    paid = await session.scalar(
-        select(func.count()).select_from(Payment).where(Payment.check_id == source.id)
-    )
-    if paid:
-        raise Conflict(f"Check {source.number} already has a payment; settle it on its own.")
+    await _refuse_if_paid(session, source, "Merge")
     # The other party's seats are numbered after this party's: seat 1 there is seat n+1 here.
     moved = (
         await session.scalars(
             update(CheckLine)
             .where(CheckLine.check_id == source.id)
-            .values(check_id=into.id, seat=CheckLine.seat + into.guest_count)
+            .values(
+                check_id=into.id,
+                seat=func.least(CheckLine.seat + into.guest_count, 99),
+            )
             .returning(CheckLine.id)
         )
     ).all()
     guests = min(99, into.guest_count + source.guest_count)
-    await session.execute(update(Check).where(Check.id == into.id).values(guest_count=guests))
+    # What the other party told us comes along: their allergies above all.
+    both = (
+        await session.execute(
+            select(Check.id, Check.notes, Check.allergies).where(Check.id.in_((into.id, source.id)))
+        )
+    ).all()
+    texts = {row.id: row for row in both}
+    await session.execute(
+        update(Check)
+        .where(Check.id == into.id)
+        .values(
+            guest_count=guests,
+            notes=_joined(texts[into.id].notes, texts[source.id].notes, source.number),
+            allergies=_joined(texts[into.id].allergies, texts[source.id].allergies, source.number),
+        )
+    )
+    # Courses the other party already had fired stay fired here.
+    fired = (
+        await session.execute(
+            select(CheckCourse.course, CheckCourse.fired_at).where(
+                CheckCourse.check_id == source.id
+            )
+        )
+    ).all()
+    if fired:
+        await session.execute(
+            pg_insert(CheckCourse)
+            .values([{"check_id": into.id, "course": c, "fired_at": at} for c, at in fired])
+            .on_conflict_do_nothing()
+        )
     await session.execute(
         update(Check)
         .where(Check.id == source.id)
@@ -148,5 +202,5 @@ async def merge_checks(uow: UnitOfWork, into_id: int, from_id: int, staff_id: in
         lines=len(moved),
     )
     announce_check(uow, await bump_version(session, into))
-    announce_check(uow, source)
+    announce_check(uow, await bump_version(session, source))
     return len(moved)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from app.core.errors import BadInput
 from app.orders.models import Check, CheckLine, LineModifier
 from app.orders.service import NewLine, add_line, announce_check, bump_version, lock_open_check
-from app.platform import audit
+from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
 
 NOTE_MAX = 500
@@ -62,27 +62,44 @@ async def set_party_notes(
 
 
 async def _repeat(uow: UnitOfWork, check_id: int, line: CheckLine, staff_id: int) -> int:
+    """The same line again, on the course it was served with (an override included)."""
     options = (
         await uow.session.scalars(
             select(LineModifier.option_id).where(LineModifier.line_id == line.id)
         )
     ).all()
-    again = NewLine(line.menu_item_id, line.quantity, list(options), line.note, line.seat)
+    again = NewLine(
+        line.menu_item_id, line.quantity, list(options), line.note, line.seat, line.course
+    )
     return await add_line(uow, check_id, again, staff_id)
 
 
-async def repeat_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int) -> int:
+async def repeat_line(
+    uow: UnitOfWork, check_id: int, line_id: int, staff_id: int, key: str | None = None
+) -> int:
     """The same again: same item, choices, seat and note, as a new line (priced today)."""
+    claim = await idempotency.claim(
+        uow.session, key, "repeat_line", {"check": check_id, "line": line_id}
+    )
+    if claim.replay is not None:
+        return int(claim.replay["line_id"])
     line = await uow.session.get(CheckLine, line_id)
     if line is None or line.check_id != check_id:
         raise BadInput("That line is not on this check.")
-    return await _repeat(uow, check_id, line, staff_id)
+    added = await _repeat(uow, check_id, line, staff_id)
+    await idempotency.remember(uow.session, claim, {"line_id": added})
+    return added
 
 
-async def repeat_round(uow: UnitOfWork, check_id: int, staff_id: int) -> int:
+async def repeat_round(
+    uow: UnitOfWork, check_id: int, staff_id: int, key: str | None = None
+) -> int:
     """Another round: every line that went out in the last fired drinks (or, failing that,
     the last fired batch) is ordered again."""
     session = uow.session
+    claim = await idempotency.claim(session, key, "repeat_round", {"check": check_id})
+    if claim.replay is not None:
+        return int(claim.replay["lines"])
     fired = (
         await session.scalars(
             select(CheckLine)
@@ -97,4 +114,5 @@ async def repeat_round(uow: UnitOfWork, check_id: int, staff_id: int) -> int:
     last = [ln for ln in pool if ln.fired_at == pool[0].fired_at]
     for line in sorted(last, key=lambda ln: ln.id):
         await _repeat(uow, check_id, line, staff_id)
+    await idempotency.remember(session, claim, {"lines": len(last)})
     return len(last)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, Conflict, NotFound, Refused
 from app.floor.service import table_ref
+from app.menu.availability import announce_item, give_back_portions
 from app.menu.courses import courses
 from app.menu.service import price_for_order
 from app.orders.models import Check, CheckLine, LineModifier
@@ -217,6 +218,9 @@ async def clear_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int
         raise Refused(f"{line.name} is already voided.")
     if line.status == "fired":
         raise Refused(f"{line.name} was already fired to the kitchen; it needs a void.")
+    if line.status == "held":  # ordered, counted down, never cooked: the portion is back
+        for item_id in await give_back_portions(session, {line.menu_item_id: line.quantity}):
+            announce_item(uow, item_id)
     await session.execute(delete(LineModifier).where(LineModifier.line_id == line.id))
     await session.execute(delete(CheckLine).where(CheckLine.id == line.id))
     await audit.record(

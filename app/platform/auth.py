@@ -213,7 +213,9 @@ async def principal_for(session: AsyncSession, token: str) -> Principal | None:
     if row is None:
         return None
     live, staff, device = row
-    if staff is not None and staff.active and staff.locked_at is None:
+    # A PIN lock-out stops new sign-ins only: someone guessing a manager's PIN on the
+    # approval pad must not be able to sign that manager out of every tablet.
+    if staff is not None and staff.active:
         return Principal(live.id, staff.role, staff.name, staff_id=staff.id)
     if device is not None and device.revoked_at is None:
         return Principal(live.id, "kitchen", device.name, device_id=device.id)
