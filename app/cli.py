@@ -12,6 +12,22 @@ from app.platform.logs import configure_logging
 from app.platform.settings import Settings
 
 
+def _check_channels(settings: Settings) -> None:
+    """Several processes must share announcements, or a ticket fired through one process
+    reaches the screens of another only at their next database re-check."""
+    from app.platform.realtime import channels_kind
+
+    try:
+        kind = channels_kind(settings.channels_backend)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
+    if kind == "memory" and settings.workers > 1:
+        raise SystemExit(
+            f"BRIGADE_WORKERS={settings.workers} needs a shared channels backend: set "
+            "BRIGADE_CHANNELS=redis://127.0.0.1:6379/0 (see docs/scaling.md)."
+        )
+
+
 def _serve(settings: Settings, url: str) -> None:
     from granian.constants import Interfaces
     from granian.server import Server
@@ -54,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     revision.add_argument("-m", "--message", required=True)
     demo = sub.add_parser("demo", help="create the demo restaurant (skipped if present)")
     demo.add_argument("--quiet", action="store_true")
+    from printers import admin as printer_admin
+
+    printer_admin.add_commands(sub)  # brigade printers ..., brigade print-agent add ...
     args = parser.parse_args(argv)
 
     configure_logging()
@@ -61,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
         settings = Settings(**{**settings.__dict__, **overrides})
+        _check_channels(settings)
     url = resolve_database_url(settings.database_url, settings.data_dir)
 
     from app.platform import migrate
@@ -74,10 +94,16 @@ def main(argv: list[str] | None = None) -> int:
         command.revision(migrate.alembic_config(url), message=args.message, autogenerate=True)
     elif args.command == "demo":
         _demo(url, args.quiet)
+    elif args.command in printer_admin.COMMANDS:
+        return printer_admin.run(args, url)
+    elif args.command == "serve" and args.demo:
+        from printers.demo import fake_printers_running
+
+        migrate.upgrade(url)
+        _demo(url, quiet=False)
+        with fake_printers_running(settings.data_dir / "printed"):
+            _serve(settings, url)
     elif args.command == "serve":
-        if args.demo:
-            migrate.upgrade(url)
-            _demo(url, quiet=False)
         _serve(settings, url)
     return 0
 

@@ -23,6 +23,7 @@ from app.platform.auth import hash_pin, token_digest
 from app.platform.db import make_engine, make_sessionmaker
 from app.platform.models import Device, Location, Staff
 from kds.models import CategoryStation, Station
+from printers.demo import add_demo_printers
 
 STAFF = [
     ("Maria", "server", "1111"),
@@ -181,7 +182,9 @@ async def _seed(session: AsyncSession) -> None:
         name: Station(location_id=loc, name=name.title())
         for name in ("grill", "cold", "pastry", "bar")
     }
-    session.add_all([*taxes.values(), *stations.values()])
+    # Expo sees every station's tickets and passes the food; no category is routed to it.
+    expo = Station(location_id=loc, name="Expo", is_expo=True)
+    session.add_all([*taxes.values(), *stations.values(), expo])
     session.add_all(
         Course(location_id=loc, name=name, sort=i, fires_immediately=name == "drinks")
         for i, name in enumerate(("drinks", "starters", "mains", "desserts"))
@@ -236,6 +239,7 @@ async def _seed(session: AsyncSession) -> None:
             token_hash=token_digest(KITCHEN_DEVICE_TOKEN),
         )
     )
+    await add_demo_printers(session, loc, stations)
 
 
 async def seed_demo_session(session: AsyncSession) -> bool:

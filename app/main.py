@@ -20,7 +20,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy import select, text
 
+import kds.alerts
 import kds.routes
+import printers.routes
 from app.api.routes import ApiController
 from app.billing.routes import PaymentController
 from app.core.errors import BrigadeError
@@ -50,7 +52,12 @@ from app.platform.web import (
 from app.staff.routes import SessionController, SignInController, StaffAdminController
 from kds.api import KitchenApiController
 from kds.events import TicketBus
+from kds.expo_routes import ExpoController
+from kds.routing_routes import RoutingController
 from kds.service import ticket_maker
+from printers.agent_routes import print_agent_feed
+from printers.service import jobs_for_tickets
+from printers.worker import PrintWorker
 
 log = logging.getLogger(__name__)
 DEFAULT_LOCATION = SimpleNamespace(id=0, currency="USD", locale="en_US", prices_include_tax=False)
@@ -77,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     kitchen = KitchenBus()
     tickets = TicketBus()
     kitchen.subscribe(ticket_maker(tickets))
+    tickets.subscribe(jobs_for_tickets)  # a print job per ticket, in the same transaction
     templates = make_template_engine("USD", "en_US")
 
     async def on_startup(app: Litestar) -> None:
@@ -89,6 +97,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     async def on_shutdown(app: Litestar) -> None:
         await engine.dispose()
+
+    async def start_printing(app: Litestar) -> None:
+        await app.state.print_worker.start(app.state.channels)
+
+    async def stop_printing(app: Litestar) -> None:
+        await app.state.print_worker.stop()
 
     app = Litestar(
         route_handlers=[
@@ -103,8 +117,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PaymentController,
             menu_routes,
             kds.routes.KitchenController,
+            ExpoController,
+            RoutingController,
             ApiController,
             KitchenApiController,
+            printers.routes.PrintersController,
+            print_agent_feed,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], opt={"public": True}
             ),
@@ -128,8 +146,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             render_plugins=[SwaggerRenderPlugin()],
         ),
-        on_startup=[on_startup],
-        on_shutdown=[on_shutdown],
+        on_startup=[on_startup, start_printing, kds.alerts.start],
+        # In this order: the print worker settles its jobs before the engine is disposed.
+        on_shutdown=[kds.alerts.stop, stop_printing, on_shutdown],
         debug=settings.debug,
     )
     app.state.settings = settings
@@ -138,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.channels = channels
     app.state.kitchen = kitchen
     app.state.tickets = tickets
+    app.state.print_worker = PrintWorker.for_app(app.state.sessionmaker, settings)
     app.state.location = DEFAULT_LOCATION
     return app
 

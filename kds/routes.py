@@ -1,4 +1,8 @@
-"""Kitchen screens: pick a station, see its tickets live, bump them."""
+"""Station screens: pick a station, see its tickets live, bump, recall, confirm allergies.
+
+Commands answer with the screen as it now is (out-of-band swaps), so the cook's own screen
+changes at the tap even before the websocket says the same to every screen of the station.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,34 @@ from typing import Any
 from litestar import Controller, Request, WebSocket, get, post, websocket
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from app.core.errors import NotFound
 from app.platform.auth import KITCHEN
 from app.platform.db import UnitOfWork
-from app.platform.realtime import stream
-from app.platform.web import current, render, render_html
-from kds import service
+from app.platform.web import current, render
+from kds import service, stations, views
+from kds.live import kitchen_stream, run_command
+from kds.models import Station
+from kds.screen import StationScreen
+
+
+async def _station(request: Request[Any, Any, Any], uow: UnitOfWork, station_id: int) -> Station:
+    found = await stations.station(uow.session, request.app.state.location.id, station_id)
+    if found.is_expo:
+        raise NotFound("Expo has its own screen at /kds/expo.")
+    return found
+
+
+async def _screen_now(uow: UnitOfWork, station: Station) -> Template:
+    tickets = await views.open_tickets(uow.session, station.id)
+    context = {
+        "station": station,
+        "tickets": tickets,
+        "all_day": views.all_day(tickets),
+        "recent": await views.recently_bumped(uow.session, station.id),
+    }
+    return Template("kds/_update.html", context=context)
 
 
 class KitchenController(Controller):
@@ -25,8 +49,8 @@ class KitchenController(Controller):
     async def station_picker(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Template:
-        stations = await service.stations(uow.session, request.app.state.location.id)
-        return render(request, "kds/stations.html", {"stations": stations})
+        listed = await stations.stations(uow.session, request.app.state.location.id)
+        return render(request, "kds/stations.html", {"stations": listed})
 
     @get("/{station_id:int}")
     async def station_screen(
@@ -34,13 +58,20 @@ class KitchenController(Controller):
         request: Request[Any, Any, Any],
         station_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
-    ) -> Template:
-        stations = await service.stations(uow.session, request.app.state.location.id)
-        station = next((s for s in stations if s.id == station_id), None)
-        if station is None:
-            raise NotFound("That station does not exist.")
-        tickets = await service.open_tickets(uow.session, station_id)
-        return render(request, "kds/station.html", {"station": station, "tickets": tickets})
+    ) -> Template | Redirect:
+        location_id = request.app.state.location.id
+        station = await stations.station(uow.session, location_id, station_id)
+        if station.is_expo:
+            return Redirect("/kds/expo")
+        tickets = await views.open_tickets(uow.session, station_id)
+        context = {
+            "station": station,
+            "tickets": tickets,
+            "all_day": views.all_day(tickets),
+            "recent": await views.recently_bumped(uow.session, station_id),
+            "pending": await views.pending(uow.session, location_id, station_id),
+        }
+        return render(request, "kds/station.html", context)
 
     @post("/{station_id:int}/tickets/{ticket_id:int}/bump")
     async def bump(
@@ -50,32 +81,81 @@ class KitchenController(Controller):
         ticket_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
-        await service.bump_ticket(uow, station_id, ticket_id, current(request).staff_id)
-        return Template("kds/_bumped.html", context={"ticket_id": ticket_id})
+        station = await _station(request, uow, station_id)
+        await service.bump_ticket(uow, station.id, ticket_id, current(request).staff_id)
+        return await _screen_now(uow, station)
+
+    @post("/{station_id:int}/tickets/{ticket_id:int}/recall")
+    async def recall(
+        self,
+        request: Request[Any, Any, Any],
+        station_id: FromPath[int],
+        ticket_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        station = await _station(request, uow, station_id)
+        await service.recall_ticket(uow, station.id, ticket_id, current(request).staff_id)
+        return await _screen_now(uow, station)
+
+    @post("/{station_id:int}/recall")
+    async def recall_last(
+        self,
+        request: Request[Any, Any, Any],
+        station_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        station = await _station(request, uow, station_id)
+        await service.recall_last(uow, station.id, current(request).staff_id)
+        return await _screen_now(uow, station)
+
+    @post("/{station_id:int}/tickets/{ticket_id:int}/lines/{line_id:int}/bump")
+    async def bump_item(
+        self,
+        request: Request[Any, Any, Any],
+        station_id: FromPath[int],
+        ticket_id: FromPath[int],
+        line_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        station = await _station(request, uow, station_id)
+        await service.bump_item(uow, station.id, ticket_id, line_id, current(request).staff_id)
+        return await _screen_now(uow, station)
+
+    @post("/{station_id:int}/tickets/{ticket_id:int}/allergy")
+    async def ack_allergy(
+        self,
+        request: Request[Any, Any, Any],
+        station_id: FromPath[int],
+        ticket_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        station = await _station(request, uow, station_id)
+        await service.ack_allergy(uow, station.id, ticket_id, current(request).staff_id)
+        return await _screen_now(uow, station)
 
     @websocket("/{station_id:int}/feed")
     async def feed(self, socket: WebSocket[Any, Any, Any], station_id: FromPath[int]) -> None:
-        """Snapshot of open tickets on connect, then each new ticket once, each bump once."""
+        """Snapshot on connect, then the difference at every change; the screen sends back
+        ``{"ack": [seq, ...]}`` for the tickets it rendered."""
         app = socket.app
-        shown: set[int] = set()
+        async with app.state.sessionmaker() as session:
+            try:
+                station = await stations.station(session, app.state.location.id, station_id)
+            except NotFound:
+                await socket.close(code=4404, reason="no such station")
+                return
+        screen = StationScreen(socket, station)
 
-        async def snapshot() -> str:
-            async with app.state.sessionmaker() as session:
-                tickets = await service.open_tickets(session, station_id)
-            shown.update(t.id for t in tickets)
-            return render_html(socket, "kds/_tickets.html", tickets=tickets, station_id=station_id)
+        async def on_message(message: dict[str, Any]) -> None:
+            seqs = message.get("ack")
+            if not isinstance(seqs, list):
+                return
+            await run_command(app, service.acknowledge, station.id, seqs)
 
-        async def on_event(event: dict[str, Any]) -> str | None:
-            if "bumped" in event:
-                shown.discard(event["bumped"])
-                return f'<div id="ticket-{int(event["bumped"])}" hx-swap-oob="delete"></div>'
-            ticket_id = event.get("ticket")
-            if not isinstance(ticket_id, int) or ticket_id in shown:
-                return None
-            shown.add(ticket_id)
-            async with app.state.sessionmaker() as session:
-                ticket = await service.ticket(session, ticket_id)
-            card = render_html(socket, "kds/_ticket.html", ticket=ticket, station_id=station_id)
-            return f'<div id="tickets" hx-swap-oob="beforeend">{card}</div>'
-
-        await stream(socket, [service.station_channel(station_id)], on_event, snapshot)
+        await kitchen_stream(
+            socket,
+            [service.station_channel(station.id), "floor"],
+            screen.on_event,
+            screen.snapshot,
+            on_message,
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,7 +109,9 @@ async def open_table(
         .values(
             location_id=location_id, table_id=table_id, server_id=server_id, guest_count=guest_count
         )
-        .on_conflict_do_nothing(index_elements=["table_id"], index_where=Check.status == "open")
+        # A literal predicate: a bound parameter stops matching the partial index once
+        # PostgreSQL switches to a generic plan (after five runs on one connection).
+        .on_conflict_do_nothing(index_elements=["table_id"], index_where=text("status = 'open'"))
         .returning(Check.id)
     )
     if created is None:

@@ -163,3 +163,22 @@ async def test_closed_check_refuses_every_change(uow_factory, session: AsyncSess
         await uow_factory(pay_cash, check, 500, version + 1, MARIA, False)
     # The table is free again: a new party can be seated.
     assert await uow_factory(orders.open_table, await table_id(session, "1"), 2, SAM, 1) != check
+
+
+async def test_opening_many_tables_on_one_pooled_connection_keeps_working(
+    db_url: str, session
+) -> None:
+    """A real pool reuses connections: the sixth open must not hit PostgreSQL's generic plan."""
+    from app.platform.db import make_engine, make_sessionmaker
+
+    engine = make_engine(db_url, pool="queue")
+    maker = make_sessionmaker(engine)
+    try:
+        for name in ["1", "2", "3", "4", "5", "6", "7", "8"]:
+            async with maker() as s:
+                uow = UnitOfWork(s)
+                await orders.open_table(uow, await table_id(session, name), 2, MARIA, 1)
+                await uow.commit()
+    finally:
+        await engine.dispose()
+    assert await count(session, Check, Check.status == "open") == 8

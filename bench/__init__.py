@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): they drive real servers and print what they measured."""
