@@ -11,19 +11,12 @@ from litestar.response import Template
 
 from app.floor import service as floor
 from app.orders import firing, moves, party
-from app.orders.forms import check_panel, idem_key, ids, int_field, text
+from app.orders.forms import check_panel, idem_key, ids, int_field, staff_id, text
 from app.orders.views import check_view, other_open_checks
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
-from app.platform.web import current
 
 Req = Request[Any, Any, Any]
-
-
-def _staff(request: Req) -> int:
-    staff_id = current(request).staff_id
-    assert staff_id is not None  # FLOOR roles are people, never devices
-    return staff_id
 
 
 class CheckActionsController(Controller):
@@ -40,7 +33,7 @@ class CheckActionsController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         fired = await firing.fire_course(
-            uow, check_id, course, _staff(request), request.app.state.kitchen, key=idem_key(form)
+            uow, check_id, course, staff_id(request), request.app.state.kitchen, key=idem_key(form)
         )
         return await check_panel(
             request, uow, check_id, message=f"{course.title()} fired ({fired})."
@@ -52,7 +45,7 @@ class CheckActionsController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         fired = await firing.fire_all(
-            uow, check_id, _staff(request), request.app.state.kitchen, key=idem_key(form)
+            uow, check_id, staff_id(request), request.app.state.kitchen, key=idem_key(form)
         )
         return await check_panel(
             request, uow, check_id, message=f"Fired everything held ({fired})."
@@ -63,7 +56,7 @@ class CheckActionsController(Controller):
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
         form = await request.form()
-        count = await party.repeat_round(uow, check_id, _staff(request), idem_key(form))
+        count = await party.repeat_round(uow, check_id, staff_id(request), idem_key(form))
         return await check_panel(
             request, uow, check_id, message=f"Round repeated ({count}); Send it."
         )
@@ -91,7 +84,7 @@ class CheckActionsController(Controller):
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
         form = await request.form()
-        staff = _staff(request)
+        staff = staff_id(request)
         guests = int_field(form, "guests", "Guests")
         if guests is not None:
             current_guests = (await check_view(uow.session, check_id, False)).guest_count
@@ -108,7 +101,7 @@ class CheckActionsController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         table = int_field(form, "table", "Table") or 0
-        await moves.transfer_check(uow, check_id, table, _staff(request))
+        await moves.transfer_check(uow, check_id, table, staff_id(request))
         return await check_panel(request, uow, check_id, message="Moved to the new table.")
 
     @post("/merge")
@@ -118,7 +111,7 @@ class CheckActionsController(Controller):
         """Bring another check's lines onto this one (explicit, audited)."""
         form = await request.form()
         other = int_field(form, "other", "Check") or 0
-        moved = await moves.merge_checks(uow, check_id, other, _staff(request))
+        moved = await moves.merge_checks(uow, check_id, other, staff_id(request))
         return await check_panel(request, uow, check_id, message=f"Merged ({moved} lines).")
 
     @post("/move-lines")
@@ -129,5 +122,5 @@ class CheckActionsController(Controller):
         lines = ids(form, "line")
         target = int_field(form, "to", "Check") or 0
         seat = int_field(form, "seat", "Seat")
-        moved = await moves.move_lines(uow, check_id, lines, target, seat, _staff(request))
+        moved = await moves.move_lines(uow, check_id, lines, target, seat, staff_id(request))
         return await check_panel(request, uow, check_id, message=f"Moved {moved} line(s).")

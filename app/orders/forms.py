@@ -11,9 +11,10 @@ from litestar.response import Redirect, Template
 
 from app.core.errors import BadInput
 from app.orders.views import check_view
+from app.platform.approvals import Approval, approve
 from app.platform.auth import PinGate
 from app.platform.db import UnitOfWork
-from app.platform.web import client_ip, device_key, is_htmx
+from app.platform.web import client_ip, current, device_key, is_htmx
 
 _DIGITS = re.compile(r"^[0-9]{1,12}$")
 
@@ -78,4 +79,24 @@ async def check_panel(
     check = await check_view(uow.session, check_id, request.app.state.location.prices_include_tax)
     return Template(
         "orders/_check.html", context={"check": check, "message": message, "added": added}
+    )
+
+
+def staff_id(request: Request[Any, Any, Any]) -> int:
+    """The staff member at this tablet (floor roles are people, never devices)."""
+    person = current(request).staff_id
+    assert person is not None
+    return person
+
+
+async def manager_approval(
+    request: Request[Any, Any, Any], uow: UnitOfWork, form: FormMultiDict
+) -> Approval:
+    """The manager tapped on the approval pad, checked with their PIN."""
+    return await approve(
+        uow,
+        int_field(form, "manager", "Manager") or 0,
+        text(form, "pin"),
+        staff_id(request),
+        pin_gate(request),
     )

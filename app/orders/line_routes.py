@@ -12,20 +12,13 @@ from litestar.response import Template
 
 from app.core.errors import NotFound
 from app.orders import corrections, firing, moves, party, service
-from app.orders.forms import check_panel, idem_key, int_field, pin_gate, text
+from app.orders.forms import check_panel, idem_key, int_field, manager_approval, staff_id, text
 from app.orders.views import check_view, other_open_checks
-from app.platform.approvals import approve, managers_on_duty
+from app.platform.approvals import managers_on_duty
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
-from app.platform.web import current
 
 Req = Request[Any, Any, Any]
-
-
-def _staff(request: Req) -> int:
-    staff_id = current(request).staff_id
-    assert staff_id is not None  # FLOOR roles are people, never devices
-    return staff_id
 
 
 class LineController(Controller):
@@ -47,7 +40,7 @@ class LineController(Controller):
         if line is None:
             raise NotFound("That line is not on this check.")
         managers = await managers_on_duty(uow.session, location.id)
-        me = _staff(request)
+        me = staff_id(request)
         return Template(
             "orders/_line.html",
             context={
@@ -69,7 +62,7 @@ class LineController(Controller):
         form = await request.form()
         on = text(form, "hold") != "0"
         kitchen = request.app.state.kitchen
-        await firing.hold_line(uow, check_id, line_id, _staff(request), on, kitchen)
+        await firing.hold_line(uow, check_id, line_id, staff_id(request), on, kitchen)
         return await check_panel(request, uow, check_id)
 
     @post("/repeat")
@@ -81,7 +74,7 @@ class LineController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
         form = await request.form()
-        added = await party.repeat_line(uow, check_id, line_id, _staff(request), idem_key(form))
+        added = await party.repeat_line(uow, check_id, line_id, staff_id(request), idem_key(form))
         return await check_panel(request, uow, check_id, added=added)
 
     @post("/seat")
@@ -94,7 +87,7 @@ class LineController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         seat = int_field(form, "seat", "Seat")
-        await moves.move_to_seat(uow, check_id, line_id, seat, _staff(request))
+        await moves.move_to_seat(uow, check_id, line_id, seat, staff_id(request))
         return await check_panel(request, uow, check_id)
 
     @post("/clear")
@@ -105,7 +98,7 @@ class LineController(Controller):
         line_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
-        await service.clear_line(uow, check_id, line_id, _staff(request))
+        await service.clear_line(uow, check_id, line_id, staff_id(request))
         return await check_panel(request, uow, check_id)
 
     @post("/void")
@@ -117,13 +110,7 @@ class LineController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
         form = await request.form()
-        approval = await approve(
-            uow,
-            int_field(form, "manager", "Manager") or 0,
-            text(form, "pin"),
-            _staff(request),
-            pin_gate(request),
-        )
+        approval = await manager_approval(request, uow, form)
         await corrections.void_line(
             uow,
             check_id,
@@ -144,12 +131,6 @@ class LineController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
         form = await request.form()
-        approval = await approve(
-            uow,
-            int_field(form, "manager", "Manager") or 0,
-            text(form, "pin"),
-            _staff(request),
-            pin_gate(request),
-        )
+        approval = await manager_approval(request, uow, form)
         await corrections.comp_line(uow, check_id, line_id, text(form, "reason"), approval)
         return await check_panel(request, uow, check_id, message="Comped.")

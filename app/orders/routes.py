@@ -115,17 +115,17 @@ class CheckController(Controller):
 
         async def on_event(event: dict[str, Any]) -> str | None:
             async with app.state.sessionmaker() as session:
-                check = await check_view(session, check_id, app.state.location.prices_include_tax)
-                if "item" in event:  # an item was 86'd or came back: redraw its button
+                if "item" in event:  # an item was 86'd or came back: redraw only its button
                     item, category = await item_button_view(session, int(event["item"]))
                     return render_html(
                         socket,
                         "menu/_item_button.html",
                         item=item,
                         c=category,
-                        check=check,
+                        check={"id": check_id},
                         oob=True,
                     )
+                check = await check_view(session, check_id, app.state.location.prices_include_tax)
             return render_html(socket, "orders/_check.html", check=check, oob=True, message=None)
 
         await stream(socket, [f"check:{check_id}", "menu"], on_event)
