@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.billing.models import Discount, DrawerSession
 from app.floor.models import DiningTable, Floor
 from app.menu.models import (
     Category,
@@ -167,9 +168,26 @@ FLOORS = {
 }
 
 
+#: Named discounts: (name, kind, value, scope, always needs a manager).
+DISCOUNTS = [
+    ("Staff meal", "percent", 500_000, "check", True),
+    ("Loyalty 10 %", "percent", 100_000, "check", False),
+    ("Happy hour $2 off", "amount", 200, "line", False),
+    ("Birthday dessert", "percent", 1_000_000, "line", False),
+    ("Service recovery", "amount", 1_000, "any", True),
+]
+
+
 async def _seed(session: AsyncSession) -> None:
     location = Location(
-        name="Brigade Bistro", currency="USD", locale="en_US", timezone="America/New_York"
+        name="Brigade Bistro",
+        currency="USD",
+        locale="en_US",
+        timezone="America/New_York",
+        # Parties of eight or more pay 18 %; discounts above 20 % of a check need a manager.
+        auto_gratuity_party_size=8,
+        auto_gratuity_ppm=180_000,
+        discount_approval_ppm=200_000,
     )
     session.add(location)
     await session.flush()
@@ -240,6 +258,16 @@ async def _seed(session: AsyncSession) -> None:
         )
     )
     await add_demo_printers(session, loc, stations)
+    session.add_all(
+        Discount(location_id=loc, name=n, kind=k, value=v, scope=sc, needs_approval=a)
+        for n, k, v, sc, a in DISCOUNTS
+    )
+    manager_id = await session.scalar(select(Staff.id).where(Staff.role == "manager").limit(1))
+    assert manager_id is not None
+    # The demo opens with the main drawer counted in, so cash can be taken at once.
+    session.add(
+        DrawerSession(location_id=loc, drawer="Main", opening_float=20_000, opened_by=manager_id)
+    )
 
 
 async def seed_demo_session(session: AsyncSession) -> bool:

@@ -24,7 +24,12 @@ import kds.alerts
 import kds.routes
 import printers.routes
 from app.api.routes import ApiController
+from app.billing.discount_routes import DiscountController
+from app.billing.drawer_routes import DrawerController
+from app.billing.present_routes import PresentController
+from app.billing.refund_routes import RefundController, TipsController
 from app.billing.routes import PaymentController
+from app.billing.split_routes import SplitController
 from app.core.errors import BrigadeError
 from app.floor.routes import FloorController
 from app.menu.routes import menu_routes
@@ -32,12 +37,14 @@ from app.orders.check_routes import CheckActionsController
 from app.orders.line_routes import LineController
 from app.orders.routes import CheckController
 from app.platform import migrate
+from app.platform.card_guard import CardNumberGuard
 from app.platform.db import make_engine, make_sessionmaker
 from app.platform.embedded_pg import resolve_database_url
 from app.platform.kitchen import KitchenBus
 from app.platform.logs import configure_logging
 from app.platform.models import Location
 from app.platform.realtime import make_channels
+from app.platform.receipts import ReceiptBus
 from app.platform.settings import ROOT, Settings
 from app.platform.templating import make_engine as make_template_engine
 from app.platform.templating import set_currency
@@ -56,6 +63,8 @@ from kds.expo_routes import ExpoController
 from kds.routing_routes import RoutingController
 from kds.service import ticket_maker
 from printers.agent_routes import print_agent_feed
+from printers.outcomes import printer_alerts
+from printers.receipts import receipt_jobs
 from printers.service import jobs_for_tickets
 from printers.worker import PrintWorker
 
@@ -82,6 +91,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = make_engine(url, settings.db_pool)
     channels = make_channels(settings.channels_backend)
     kitchen = KitchenBus()
+    receipts = ReceiptBus()
+    receipts.subscribe(receipt_jobs)  # checks, receipts and drawer kicks on the receipt printer
     tickets = TicketBus()
     kitchen.subscribe(ticket_maker(tickets))
     tickets.subscribe(jobs_for_tickets)  # a print job per ticket, in the same transaction
@@ -115,6 +126,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CheckActionsController,
             LineController,
             PaymentController,
+            SplitController,
+            RefundController,
+            TipsController,
+            DiscountController,
+            PresentController,
+            DrawerController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,
@@ -129,7 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"uow": Provide(provide_uow)},
         guards=[role_guard],
-        middleware=[PrincipalMiddleware()],
+        middleware=[CardNumberGuard(), PrincipalMiddleware()],
         plugins=[channels],
         template_config=TemplateConfig(instance=templates),
         exception_handlers={
@@ -156,8 +173,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.channels = channels
     app.state.kitchen = kitchen
+    app.state.receipts = receipts
     app.state.tickets = tickets
     app.state.print_worker = PrintWorker.for_app(app.state.sessionmaker, settings)
+    # The floor plan's banner: kitchen tickets nobody saw, printers in trouble.
+    app.state.floor_alerts = (kds.alerts.open_alerts, printer_alerts)
     app.state.location = DEFAULT_LOCATION
     return app
 

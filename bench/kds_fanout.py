@@ -151,6 +151,7 @@ class Demo:
     checks: list[int]  # one open check per tablet, each on its own table
     item_id: int
     station_id: int
+    printers: dict[str, int]  # the demo's printers: name -> the port they are told to use
 
 
 async def prepare_database(tablets: int) -> tuple[Demo, str, str]:
@@ -196,6 +197,16 @@ async def prepare_database(tablets: int) -> tuple[Demo, str, str]:
         item = await session.scalar(select(MenuItem.id).where(MenuItem.name == ITEM))
         station = await session.scalar(select(Station.id).where(Station.name == STATION))
         location = await session.scalar(select(Location.id).order_by(Location.id).limit(1))
+        # The demo's printers, moved to free ports (fake printers may be started there).
+        printers = {
+            name: free_port() for name in await session.scalars(text("SELECT name FROM printer"))
+        }
+        for name, port in printers.items():
+            await session.execute(
+                text("UPDATE printer SET address = :address WHERE name = :name"),
+                {"address": f"127.0.0.1:{port}", "name": name},
+            )
+        await session.commit()
     # The checks are opened here with the app's own command, one connection each: opening
     # more than five tables on one pooled connection currently fails (see docs/scaling.md).
     checks = []
@@ -206,7 +217,22 @@ async def prepare_database(tablets: int) -> tuple[Demo, str, str]:
             checks.append(await orders.open_table(uow, table, 2, staff, int(location or 0)))
             await uow.commit()
     await engine.dispose()
-    return Demo(url, checks, int(item or 0), int(station or 0)), server, name
+    return Demo(url, checks, int(item or 0), int(station or 0), printers), server, name
+
+
+def fake_printers(printers: dict[str, int]) -> subprocess.Popen[bytes]:
+    """The demo's printers as fake network printers (``printers.fake``), all switched on."""
+    argv = [sys.executable, "-m", "printers.fake", "serve", "--control", str(free_port())]
+    for name, port in printers.items():
+        argv += ["--printer", f"{name}:{port}"]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    for port in printers.values():
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+                break
+            time.sleep(0.1)
+    return proc
 
 
 # --------------------------------------------------------------------------- screens
@@ -316,6 +342,7 @@ def screens_process(setup: ScreenSetup, pipe: Connection) -> None:
 @dataclass
 class TabletResult:
     sent: dict[str, float] = field(default_factory=dict)  # token -> send request written
+    answered: dict[str, float] = field(default_factory=dict)  # token -> send answer read
     send_ms: list[float] = field(default_factory=list)  # the send request's round trip
     late_ms: list[float] = field(default_factory=list)  # how late each fire was
     errors: list[str] = field(default_factory=list)
@@ -358,7 +385,8 @@ class Tablets:
         sent = time.perf_counter()
         self.result.sent[token] = sent
         answer = await self.client.post(path, **kwargs)
-        self.result.send_ms.append((time.perf_counter() - sent) * 1000)
+        self.result.answered[token] = time.perf_counter()
+        self.result.send_ms.append((self.result.answered[token] - sent) * 1000)
         if answer.status_code >= 400:
             raise AssertionError(f"{path}: {answer.status_code} {answer.text[:200]}")
         return answer
@@ -407,6 +435,9 @@ class Figures:
     deliveries_per_s: float
     send_p50: float
     send_p99: float
+    #: From the send's answer to the last screen: the fan-out alone, without the command.
+    fanout_p50: float
+    fanout_p99: float
     late_p99: float
     errors: list[str]
 
@@ -446,7 +477,7 @@ async def run_load(
     if isinstance(screens, Exception):
         raise screens
     window = (start + warmup, until)
-    latencies, missing = [], 0
+    latencies, fanouts, missing = [], [], 0
     for token, sent in result.sent.items():
         if not window[0] <= sent < window[1]:
             continue
@@ -455,6 +486,8 @@ async def run_load(
             missing += 1
             continue
         latencies.append((max(arrived) - sent) * 1000)
+        if token in result.answered:
+            fanouts.append(max(0.0, max(arrived) - result.answered[token]) * 1000)
     deliveries = sum(
         1 for times in screens.arrivals.values() for t in times if window[0] <= t < window[1]
     )
@@ -468,6 +501,8 @@ async def run_load(
         deliveries_per_s=deliveries / duration,
         send_p50=percentile(result.send_ms, 0.50),
         send_p99=percentile(result.send_ms, 0.99),
+        fanout_p50=percentile(fanouts, 0.50),
+        fanout_p99=percentile(fanouts, 0.99),
         late_p99=percentile(result.late_ms, 0.99),
         errors=(result.errors + screens.errors)[:5],
     )
@@ -494,6 +529,7 @@ async def sign_in_kitchen(client: httpx.AsyncClient) -> tuple[str, str]:
 
 
 async def run_brigade(args: argparse.Namespace, demo: Demo) -> Figures:
+    printers = fake_printers(demo.printers) if args.printers == "fake" else None
     server = brigade_server(demo.database_url, args.workers, args.channels)
     try:
         limits = httpx.Limits(max_connections=args.tablets + 8)
@@ -527,6 +563,9 @@ async def run_brigade(args: argparse.Namespace, demo: Demo) -> Figures:
         raise
     finally:
         stop_server(server)
+        if printers is not None:
+            printers.terminate()
+            printers.wait(timeout=10)
 
 
 async def run_baseline(args: argparse.Namespace) -> Figures:
@@ -561,18 +600,21 @@ def report(args: argparse.Namespace, runs: list[Figures]) -> None:
         f"one ticket per tablet every {args.interval:g}s (~{offered:.0f} tickets/s offered), "
         f"{args.duration:g}s measured after {args.warmup:g}s warm-up; "
         f"workers={args.workers} channels={args.channels}; "
-        f"bump={'off' if args.no_bump else 'on'}, ack={'off' if args.no_ack else 'on'}; "
+        f"bump={'off' if args.no_bump else 'on'}, ack={'off' if args.no_ack else 'on'}, "
+        f"printers={args.printers}; "
         f"{os.cpu_count()} CPUs, load average {args.load_before:.2f} before the run"
     )
     head = (
         f"{'':<9}{'tickets':>8}{'missing':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-        f"{'deliv/s':>9}{'send p50':>10}{'send p99':>10}{'late p99':>10}"
+        f"{'deliv/s':>9}{'send p50':>10}{'send p99':>10}{'fan p50':>9}{'fan p99':>9}"
+        f"{'late p99':>10}"
     )
     print(head)
     for f in runs:
         print(
             f"{f.name:<9}{f.tickets:>8}{f.missing:>8}{f.p50:>9.1f}{f.p99:>9.1f}{f.max:>9.1f}"
-            f"{f.deliveries_per_s:>9.0f}{f.send_p50:>10.1f}{f.send_p99:>10.1f}{f.late_p99:>10.1f}"
+            f"{f.deliveries_per_s:>9.0f}{f.send_p50:>10.1f}{f.send_p99:>10.1f}"
+            f"{f.fanout_p50:>9.1f}{f.fanout_p99:>9.1f}{f.late_p99:>10.1f}"
         )
         for error in f.errors:
             print(f"  {f.name} error: {error}")
@@ -591,8 +633,8 @@ def report(args: argparse.Namespace, runs: list[Figures]) -> None:
         print(f"target p99 < 50 ms from send to every screen: brigade {verdict} it")
     print(
         "(latency: send request written -> card received by the last of the screens; "
-        "send = the send request's own round trip; late = how far behind schedule tablets "
-        "fired)"
+        "send = the send request's own round trip; fan = from the send's answer to the last "
+        "screen; late = how far behind schedule tablets fired)"
     )
 
 
@@ -615,6 +657,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-bump", action="store_true", help="leave tickets on the screens")
     parser.add_argument("--no-ack", action="store_true", help="screens do not acknowledge")
+    parser.add_argument(
+        "--printers",
+        choices=("fake", "unreachable"),
+        default="fake",
+        help="the demo's kitchen printers: fake printers that print (default), or nothing "
+        "listening (every ticket fails over to the backup, fails, and raises an alert)",
+    )
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-brigade", action="store_true")
     args = parser.parse_args(argv)

@@ -81,6 +81,15 @@ class OpenAlert:
     text: str
     fired_at: datetime
 
+    # What the floor plan's banner reads (app.floor.alerts.FloorAlert).
+    @property
+    def key(self) -> str:
+        return f"ticket-{self.ticket_id}"
+
+    @property
+    def since(self) -> datetime:
+        return self.fired_at
+
 
 async def open_alerts(session: AsyncSession, location_id: int) -> list[OpenAlert]:
     """Alerts still standing: raised, and still no screen has shown the ticket."""

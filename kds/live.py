@@ -43,7 +43,7 @@ async def _send(socket: WebSocket[Any, Any, Any], out: Outgoing) -> None:
             await socket.send_text(text)
 
 
-def _parse(raw: str) -> dict[str, Any] | None:
+def parse(raw: str) -> dict[str, Any] | None:
     if len(raw) > MAX_MESSAGE:
         return None
     try:
@@ -97,7 +97,7 @@ async def kitchen_stream(
         tasks = [asyncio.create_task(job()) for job in (listen, poll, pump)]
         try:
             while True:
-                message = _parse(await socket.receive_text())
+                message = parse(await socket.receive_text())
                 if message is not None and on_message is not None:
                     await on_message(message)
         except WebSocketDisconnect:

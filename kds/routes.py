@@ -18,9 +18,8 @@ from app.platform.auth import KITCHEN
 from app.platform.db import UnitOfWork
 from app.platform.web import current, render
 from kds import service, stations, views
-from kds.live import kitchen_stream, run_command
+from kds.feeds import station_stream
 from kds.models import Station
-from kds.screen import StationScreen
 
 
 async def _station(request: Request[Any, Any, Any], uow: UnitOfWork, station_id: int) -> Station:
@@ -135,8 +134,9 @@ class KitchenController(Controller):
 
     @websocket("/{station_id:int}/feed")
     async def feed(self, socket: WebSocket[Any, Any, Any], station_id: FromPath[int]) -> None:
-        """Snapshot on connect, then the difference at every change; the screen sends back
-        ``{"ack": [seq, ...]}`` for the tickets it rendered."""
+        """The whole board on connect, then the difference at every change (one feed per
+        station: ``kds.feeds``); the screen sends back ``{"ack": [seq, ...]}`` for the tickets
+        it rendered."""
         app = socket.app
         async with app.state.sessionmaker() as session:
             try:
@@ -144,18 +144,4 @@ class KitchenController(Controller):
             except NotFound:
                 await socket.close(code=4404, reason="no such station")
                 return
-        screen = StationScreen(socket, station)
-
-        async def on_message(message: dict[str, Any]) -> None:
-            seqs = message.get("ack")
-            if not isinstance(seqs, list):
-                return
-            await run_command(app, service.acknowledge, station.id, seqs)
-
-        await kitchen_stream(
-            socket,
-            [service.station_channel(station.id), "floor"],
-            screen.on_event,
-            screen.snapshot,
-            on_message,
-        )
+        await station_stream(socket, station)

@@ -271,4 +271,5 @@ async def acknowledge(uow: UnitOfWork, station_id: int, seqs: Iterable[int]) -> 
     ).all()
     if any(alerted is not None for _, alerted in rows):
         uow.announce(EXPO_CHANNEL, {"acknowledged": station_id})
+        uow.announce("floor", {"alerts": "acknowledged"})  # the floor's banner drops it
     return sorted(seq for seq, _ in rows)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
@@ -20,6 +20,10 @@ from app.platform import audit
 from app.platform.db import UnitOfWork
 from kds.models import CategoryStation, ItemStation, Station
 from kds.routing import RoutingMap
+
+#: Announced when a manager changes the routing: station screens keep the map, and read it
+#: again on this (and at their periodic re-check).
+ROUTING_CHANNEL = "kds:routing"
 
 
 async def stations(session: AsyncSession, location_id: int) -> list[Station]:
@@ -40,17 +44,17 @@ async def station(session: AsyncSession, location_id: int, station_id: int) -> S
 
 
 async def routing_map(session: AsyncSession) -> RoutingMap:
-    """The whole map: a few dozen rows in a restaurant, cheaper whole than filtered."""
+    """The whole map: a few dozen rows in a restaurant, cheaper whole than filtered (and read
+    in one round trip: every send reads it)."""
     by_category: dict[int, set[int]] = defaultdict(set)
-    for category_id, station_id in await session.execute(
-        select(CategoryStation.category_id, CategoryStation.station_id)
-    ):
-        by_category[category_id].add(station_id)
     by_item: dict[int, set[int]] = defaultdict(set)
-    for item_id, station_id in await session.execute(
-        select(ItemStation.item_id, ItemStation.station_id)
-    ):
-        by_item[item_id].add(station_id)
+    rows = await session.execute(
+        select(literal(False), CategoryStation.category_id, CategoryStation.station_id).union_all(
+            select(literal(True), ItemStation.item_id, ItemStation.station_id)
+        )
+    )
+    for is_item, target, station_id in rows:
+        (by_item if is_item else by_category)[target].add(station_id)
     return RoutingMap(
         {k: frozenset(v) for k, v in by_category.items()},
         {k: frozenset(v) for k, v in by_item.items()},
@@ -153,6 +157,7 @@ async def route_category(
         before=sorted(before),
         after=sorted(s.id for s in targets),
     )
+    uow.announce(ROUTING_CHANNEL, {"routing": category.id})
     return category.id
 
 
@@ -197,4 +202,5 @@ async def route_item(
         before=sorted(routing.by_item.get(item.id, frozenset())),
         after=sorted(wanted or ()),
     )
+    uow.announce(ROUTING_CHANNEL, {"routing": category.id})
     return category.id

@@ -6,7 +6,8 @@ coming before the server fires it, and no order-side service offers that list ye
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,120 +17,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import NotFound
 from app.floor.models import DiningTable
 from app.orders.models import Check, CheckLine
-from kds.models import Ticket, TicketItem
+from kds.models import Ticket
+from kds.reads import TicketItemView as TicketItemView  # the views, for other modules
+from kds.reads import TicketView as TicketView
+from kds.reads import load_tickets
+from kds.routing import RoutingMap
 from kds.stations import routing_map
 
 RECENT = 10
 
 
-@dataclass(frozen=True, slots=True)
-class TicketItemView:
-    name: str
-    quantity: int
-    modifiers: str
-    note: str
-    seat: int | None
-    course: str
-    line_id: int = 0
-    #: Bumped on its own while the rest of the ticket cooks: shown struck.
-    bumped_at: datetime | None = None
-    #: A void ticket for this line reached the station: stop making it.
-    voided: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class TicketView:
-    id: int
-    station_id: int
-    seq: int
-    check_number: int
-    table_name: str
-    server_name: str
-    fired_at: datetime
-    bumped_at: datetime | None
-    items: list[TicketItemView]
-    kind: str = "fire"
-    allergies: str = ""
-    check_id: int = 0
-    allergy_acked_at: datetime | None = None
-    acknowledged_at: datetime | None = None
-    expo_at: datetime | None = None
-
-    @property
-    def allergy_open(self) -> bool:
-        """An allergy no cook has confirmed reading (a void makes nothing, so needs none)."""
-        return bool(self.allergies) and self.allergy_acked_at is None and self.kind == "fire"
-
-    @property
-    def courses(self) -> list[str]:
-        return list(dict.fromkeys(item.course for item in self.items))
-
-
-async def _voided_lines(session: AsyncSession, tickets: list[Ticket]) -> set[tuple[int, int]]:
-    """(station, line) pairs that a void ticket has reached."""
-    stations = {t.station_id for t in tickets if t.kind == "fire"}
-    if not stations:
-        return set()
-    rows = await session.execute(
-        select(Ticket.station_id, TicketItem.line_id)
-        .join(TicketItem, TicketItem.ticket_id == Ticket.id)
-        .where(Ticket.kind == "void", Ticket.station_id.in_(stations))
-    )
-    return {(station, line) for station, line in rows}
-
-
 async def views_of(session: AsyncSession, tickets: list[Ticket]) -> list[TicketView]:
-    items: dict[int, list[TicketItem]] = defaultdict(list)
-    if tickets:
-        for item in await session.scalars(
-            select(TicketItem)
-            .where(TicketItem.ticket_id.in_([t.id for t in tickets]))
-            .order_by(TicketItem.id)
-        ):
-            items[item.ticket_id].append(item)
-    voided = await _voided_lines(session, tickets)
-    return [
-        TicketView(
-            t.id,
-            t.station_id,
-            t.seq,
-            t.check_number,
-            t.table_name,
-            t.server_name,
-            t.fired_at,
-            t.bumped_at,
-            [
-                TicketItemView(
-                    i.name,
-                    i.quantity,
-                    i.modifiers,
-                    i.note,
-                    i.seat,
-                    i.course,
-                    i.line_id,
-                    i.bumped_at,
-                    t.kind == "fire" and (t.station_id, i.line_id) in voided,
-                )
-                for i in items[t.id]
-            ],
-            t.kind,
-            t.allergies,
-            t.check_id,
-            t.allergy_acked_at,
-            t.acknowledged_at,
-            t.expo_at,
-        )
-        for t in tickets
-    ]
+    """These ticket rows as views, in the order given."""
+    read = {t.id: t for t in await load_tickets(session, Ticket.id.in_([t.id for t in tickets]))}
+    return [read[t.id] for t in tickets] if tickets else []
 
 
 async def open_tickets(session: AsyncSession, station_id: int) -> list[TicketView]:
-    tickets = await session.scalars(
-        select(Ticket)
-        .where(Ticket.station_id == station_id, Ticket.bumped_at.is_(None))
-        .order_by(Ticket.seq)
+    return await load_tickets(
+        session, (Ticket.station_id == station_id) & Ticket.bumped_at.is_(None)
     )
-    return await views_of(session, list(tickets))
 
 
 async def tickets_after(
@@ -137,20 +44,20 @@ async def tickets_after(
 ) -> list[TicketView]:
     """Everything a screen missed since the last number it saw, in order."""
     query = (
-        select(Ticket)
+        select(Ticket.id)
         .where(Ticket.station_id == station_id, Ticket.seq > after_seq)
         .order_by(Ticket.seq)
     )
     if limit is not None:
         query = query.limit(limit)
-    return await views_of(session, list(await session.scalars(query)))
+    return await load_tickets(session, Ticket.id.in_(query.scalar_subquery()))
 
 
 async def ticket(session: AsyncSession, ticket_id: int) -> TicketView:
-    row = await session.get(Ticket, ticket_id)
-    if row is None:
+    found = await load_tickets(session, Ticket.id == ticket_id)
+    if not found:
         raise NotFound("That ticket does not exist.")
-    return (await views_of(session, [row]))[0]
+    return found[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,12 +114,31 @@ class PendingCheck:
         return list(dict.fromkeys(line.course for line in self.lines))
 
 
-async def pending(session: AsyncSession, location_id: int, station_id: int) -> list[PendingCheck]:
-    """Held lines of open checks that will come to this station when their course fires."""
-    rows = await session.execute(
+@dataclass(frozen=True, slots=True)
+class HeldRow:
+    """One held line of an open check, with what the pending panel needs to place it."""
+
+    opened_at: datetime
+    check_id: int
+    line_id: int
+    check_number: int
+    table_id: int | None
+    table_name: str
+    line: PendingLine
+
+
+async def held_lines(
+    session: AsyncSession, location_id: int, table_ids: Iterable[int] | None = None
+) -> list[HeldRow]:
+    """Held lines of the open checks (of these tables only, when given), for every station:
+    a screen filters them with the routing map it keeps."""
+    query = (
         select(
+            Check.opened_at,
             Check.id,
+            CheckLine.id,
             Check.number,
+            Check.table_id,
             DiningTable.name,
             CheckLine.name,
             CheckLine.quantity,
@@ -225,13 +151,33 @@ async def pending(session: AsyncSession, location_id: int, station_id: int) -> l
         .join(Check, Check.id == CheckLine.check_id)
         .outerjoin(DiningTable, DiningTable.id == Check.table_id)
         .where(CheckLine.status == "held", Check.status == "open", Check.location_id == location_id)
-        .order_by(Check.opened_at, Check.id, CheckLine.id)
     )
-    routing = await routing_map(session)
+    if table_ids is not None:
+        query = query.where(Check.table_id.in_(list(table_ids)))
+    return [
+        HeldRow(opened, check_id, line_id, number, table_id, table or "Counter", PendingLine(*line))
+        for opened, check_id, line_id, number, table_id, table, *line in await session.execute(
+            query
+        )
+    ]
+
+
+def pending_from(
+    rows: Iterable[HeldRow], routing: RoutingMap, station_id: int
+) -> list[PendingCheck]:
+    """The pending panel of one station: its held lines, grouped by check, oldest check first."""
     checks: dict[int, PendingCheck] = {}
-    for check_id, number, table, *line in rows:
-        held = PendingLine(*line)
+    for row in sorted(rows, key=lambda r: (r.opened_at, r.check_id, r.line_id)):
+        held = row.line
         if station_id not in routing.stations_for(held.category_id, held.item_id):
             continue
-        checks.setdefault(check_id, PendingCheck(number, table or "Counter")).lines.append(held)
+        checks.setdefault(
+            row.check_id, PendingCheck(row.check_number, row.table_name)
+        ).lines.append(held)
     return list(checks.values())
+
+
+async def pending(session: AsyncSession, location_id: int, station_id: int) -> list[PendingCheck]:
+    """Held lines of open checks that will come to this station when their course fires."""
+    rows = await held_lines(session, location_id)
+    return pending_from(rows, await routing_map(session), station_id)

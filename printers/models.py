@@ -31,6 +31,8 @@ class Printer(Base):
     agent_device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
     #: Characters per line at normal size (42 for 80 mm paper, 32 for 58 mm).
     columns: Mapped[int] = mapped_column(default=42, server_default="42")
+    #: Prints guest checks and receipts, and has the cash drawer on its kick port.
+    prints_receipts: Mapped[bool] = mapped_column(default=False, server_default="false")
     #: Last problem seen (off, paper out): shown to staff until a job prints again.
     trouble: Mapped[str | None] = mapped_column(Text)
     trouble_since: Mapped[datetime | None]

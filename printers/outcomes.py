@@ -6,13 +6,15 @@ in that order, so a worker and an agent settling jobs at once never deadlock.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.db import UnitOfWork
 from kds.models import Ticket
-from kds.service import station_channel
+from kds.service import EXPO_CHANNEL, station_channel
 from printers.models import Printer, PrintJob
 from printers.service import PRINTERS_CHANNEL, RetryPolicy
 from printers.tickets import label, render_job, station_printers
@@ -65,13 +67,85 @@ async def record_printed(uow: UnitOfWork, job_id: int, agent_id: int | None = No
         .where(PrintJob.id == job_id)
         .values(status="printed", printed_at=func.now(), error=None)
     )
-    await session.execute(
+    mended = await session.execute(
         update(Printer)
         .where(Printer.id == printed_on, Printer.trouble.is_not(None))
         .values(trouble=None, trouble_since=None)
+        .returning(Printer.id)
     )
+    if mended.first() is not None:
+        uow.announce(FLOOR_CHANNEL, {"alerts": "printer back"})
+    if job.ticket_id is not None:
+        await _paper_is_seen(uow, job.ticket_id)
     uow.announce(PRINTERS_CHANNEL, {"printed": job_id})
     return True
+
+
+async def _paper_is_seen(uow: UnitOfWork, ticket_id: int) -> None:
+    """A printed ticket is in the kitchen's hands: it counts as acknowledged, as a screen
+    showing it would, so a station with only a printer never raises "not seen" alerts."""
+    seen = (
+        await uow.session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, Ticket.acknowledged_at.is_(None))
+            .values(acknowledged_at=func.now())
+            .returning(Ticket.station_id, Ticket.alerted_at)
+        )
+    ).first()
+    if seen is not None and seen.alerted_at is not None:  # an alert stood: clear it
+        uow.announce(EXPO_CHANNEL, {"acknowledged": seen.station_id})
+        uow.announce(FLOOR_CHANNEL, {"alerts": "acknowledged"})
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterAlert:
+    """A printer problem as the floor plan's banner shows it (app.floor.alerts)."""
+
+    key: str
+    text: str
+    since: datetime
+
+
+async def printer_alerts(session: AsyncSession, location_id: int) -> list[PrinterAlert]:
+    """Printers in trouble now, and prints that gave up (they wait for a retry)."""
+    troubled = await session.execute(
+        select(Printer.id, Printer.name, Printer.trouble, Printer.trouble_since).where(
+            Printer.location_id == location_id, Printer.trouble_since.is_not(None)
+        )
+    )
+    found = [
+        PrinterAlert(
+            f"printer-{p.id}-{p.trouble_since.timestamp():.0f}",
+            f"{label(p.name)} is {p.trouble}",
+            p.trouble_since,
+        )
+        for p in troubled
+    ]
+    failed = await session.execute(
+        select(
+            Printer.name,
+            func.count(PrintJob.id).label("jobs"),
+            func.max(PrintJob.id).label("last"),
+            func.min(PrintJob.created_at).label("since"),
+        )
+        # Named after the printer it was meant for: the Grill's ticket, even if the backup
+        # was the last to fail.
+        .join(
+            Printer, Printer.id == func.coalesce(PrintJob.original_printer_id, PrintJob.printer_id)
+        )
+        .where(PrintJob.status == "failed", Printer.location_id == location_id)
+        .group_by(Printer.id, Printer.name)
+    )
+    for f in failed:
+        what = "1 print" if f.jobs == 1 else f"{f.jobs} prints"
+        found.append(
+            PrinterAlert(
+                f"failed-{f.last}",
+                f"{what} did not come out on {label(f.name)}: retry on the Printers page",
+                f.since,
+            )
+        )
+    return found
 
 
 async def record_failure(

@@ -135,6 +135,7 @@ async def retry_ticket(uow: UnitOfWork, ticket_id: int, staff_id: int | None) ->
         )
     await audit.record(session, "retry_print", f"ticket:{ticket_id}", actor_id=staff_id)
     uow.announce(PRINTERS_CHANNEL, {"jobs": [job.id for job in jobs]})
+    uow.announce("floor", {"alerts": "retried"})  # "did not print" leaves the floor's banner
     return len(jobs)
 
 

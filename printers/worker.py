@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.platform.db import Announce, UnitOfWork
+from app.platform.settings import Settings
 from printers.outcomes import record_failure, record_printed, sweep
 from printers.service import PRINTERS_CHANNEL, Claim, RetryPolicy, claim_due
 from printers.transport import PrintFailed, deliver
@@ -60,13 +60,11 @@ class PrintWorker:
         self._stopping = False
 
     @classmethod
-    def for_app(cls, sessionmaker: async_sessionmaker[AsyncSession], settings: Any) -> PrintWorker:
-        """``BRIGADE_PRINT_WORKER=0`` keeps a server process from printing. Unset, every
-        server prints except the in-process test app (``db_pool="null"``): tests of other
-        areas must not see jobs changing under them; printer tests start it themselves."""
-        flag = os.environ.get("BRIGADE_PRINT_WORKER", "").strip().lower()
-        enabled = flag in ("1", "on", "true", "yes") if flag else settings.db_pool != "null"
-        return cls(sessionmaker, enabled=enabled)
+    def for_app(
+        cls, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    ) -> PrintWorker:
+        """On unless ``settings.print_worker`` is off (``BRIGADE_PRINT_WORKER=0``)."""
+        return cls(sessionmaker, enabled=settings.print_worker)
 
     # --- life cycle ---
 

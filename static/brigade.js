@@ -66,6 +66,16 @@
       el.classList.toggle("live", live);
     });
   }
+  // The feed echoes this tablet's own change back: a check panel of the version already
+  // shown is not redrawn, so the note the server just got ("Discount applied.") stays.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    var fresh = event.detail.fragment && event.detail.fragment.firstElementChild;
+    if (!target || !fresh || target.id !== "check" || !target.dataset.version) return;
+    if (fresh.dataset && fresh.dataset.version === target.dataset.version) {
+      event.detail.shouldSwap = false;
+    }
+  });
   document.addEventListener("htmx:wsOpen", function () { setConn(true); });
   document.addEventListener("htmx:wsClose", function () { setConn(false); });
 

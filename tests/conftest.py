@@ -15,6 +15,7 @@ from app.main import create_app
 from app.platform.db import UnitOfWork, make_engine, make_sessionmaker
 from app.platform.settings import Settings
 from tests import pg
+from tests.invariants import broken_money_rules
 
 CSRF = re.compile(r'"X-CSRF-Token": "([0-9a-f]*)"')
 
@@ -29,8 +30,12 @@ def pg_server() -> Iterator[str]:
 @pytest.fixture
 async def db_url(pg_server: str) -> AsyncIterator[str]:
     name = await pg.fresh_database(pg_server)
-    yield pg.with_database(pg_server, name)
+    url = pg.with_database(pg_server, name)
+    yield url
+    # The books a test leaves behind must add up, whatever it did (MNY-4, PAY-2).
+    broken = await broken_money_rules(url)
     await pg.drop_database(pg_server, name)
+    assert not broken, "money invariants broken:\n" + "\n".join(broken)
 
 
 @pytest.fixture
@@ -68,7 +73,9 @@ def uow_factory(sessionmaker_):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def app(db_url: str) -> Litestar:
-    return create_app(Settings(database_url=db_url, db_pool="null"))
+    # No print worker: other areas' tests must not see print jobs change under them;
+    # printer tests switch it on themselves.
+    return create_app(Settings(database_url=db_url, db_pool="null", print_worker=False))
 
 
 @pytest.fixture

@@ -168,5 +168,6 @@ class ApiController(Controller):
             _staff_id(request),
             request.app.state.location.prices_include_tax,
             key=idempotency_key,
+            receipts=request.app.state.receipts,
         )
         return asdict(result)

@@ -1,21 +1,26 @@
-"""The payment screen: balance, cash tendered, change due, and the check closes."""
+"""The payment screen: balance, cash with change due, card on the terminal, split tender."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.billing import service
+from app.billing import cards, service
+from app.billing.card_attempts import waiting_attempts
+from app.billing.refunds import payments_of
+from app.billing.terminal import SIMULATED_OUTCOMES, SimulatedTerminal, terminal_for
 from app.core.errors import BadInput
 from app.core.money import currency_exponent, parse_amount
+from app.orders.forms import idem_key, staff_id
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
-from app.platform.web import current, render
+from app.platform.web import render
 
 
 def quick_tenders(balance: int, exponent: int) -> list[int]:
@@ -29,6 +34,54 @@ def quick_tenders(balance: int, exponent: int) -> list[int]:
     return picks[:4]
 
 
+def money_field(
+    request: Request[Any, Any, Any],
+    form: FormMultiDict,
+    name: str,
+    label: str,
+    default: int | None = None,
+) -> int | None:
+    """An amount typed on the screen; blank means ``default``; a minus sign is refused."""
+    raw = str(form.get(name, "") or "").strip()
+    if not raw:
+        return default
+    if raw.startswith("-"):
+        raise BadInput(f"“{raw}” is not an amount: {label} cannot be negative.")
+    return parse_amount(raw, currency_exponent(request.app.state.location.currency))
+
+
+def version_field(form: FormMultiDict) -> int:
+    try:
+        return int(str(form.get("version", "")))
+    except ValueError:
+        raise BadInput("This payment screen is out of date; reload it.") from None
+
+
+async def pay_panel(
+    request: Request[Any, Any, Any],
+    uow: UnitOfWork,
+    check_id: int,
+    **extra: Any,
+) -> Template:
+    """The payment screen as it is now (the answer to every command on it)."""
+    location = request.app.state.location
+    check = await check_view(uow.session, check_id, location.prices_include_tax)
+    exponent = currency_exponent(location.currency)
+    terminal = terminal_for(request.app.state)
+    context = {
+        "check": check,
+        "quick": quick_tenders(max(check.balance, 0), exponent) if check.balance > 0 else [],
+        "result": None,
+        "card": None,
+        "payments": await payments_of(uow.session, check_id),
+        "waiting": await waiting_attempts(uow.session, check_id),
+        "simulated": terminal if isinstance(terminal, SimulatedTerminal) else None,
+        "outcomes": SIMULATED_OUTCOMES,
+        **extra,
+    }
+    return render(request, "billing/pay.html", context, fragment="billing/_pay.html")
+
+
 class PaymentController(Controller):
     path = "/checks/{check_id:int}/pay"
     opt = {"roles": FLOOR}
@@ -40,19 +93,7 @@ class PaymentController(Controller):
         check_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
-        location = request.app.state.location
-        check = await check_view(uow.session, check_id, location.prices_include_tax)
-        exponent = currency_exponent(location.currency)
-        return render(
-            request,
-            "billing/pay.html",
-            {
-                "check": check,
-                "quick": quick_tenders(check.balance, exponent),
-                "result": None,
-            },
-            fragment="billing/_pay.html",
-        )
+        return await pay_panel(request, uow, check_id)
 
     @post("/cash")
     async def pay_cash(
@@ -61,36 +102,87 @@ class PaymentController(Controller):
         check_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
+        """Cash for the balance, or for the amount typed (split tender)."""
         form = await request.form()
-        location = request.app.state.location
-        exponent = currency_exponent(location.currency)
-        tendered = parse_amount(str(form.get("tendered", "")), exponent)
-        try:
-            version = int(str(form.get("version", "")))
-        except ValueError:
-            raise BadInput("This payment screen is out of date; reload it.") from None
-        staff = current(request)
-        assert staff.staff_id is not None
+        tendered = money_field(request, form, "tendered", "Cash tendered")
+        if tendered is None:
+            raise BadInput("Enter the cash the guest handed over.")
         result = await service.pay_cash(
             uow,
             check_id,
             tendered,
-            version,
-            staff.staff_id,
-            location.prices_include_tax,
-            key=str(form.get("key") or "") or None,
+            version_field(form),
+            staff_id(request),
+            request.app.state.location.prices_include_tax,
+            key=idem_key(form),
+            amount=money_field(request, form, "amount", "Amount on cash"),
+            tip=money_field(request, form, "tip", "Tip", 0) or 0,
+            receipts=request.app.state.receipts,
         )
-        check = await check_view(uow.session, check_id, location.prices_include_tax)
-        return render(
-            request,
-            "billing/pay.html",
-            {
-                "check": check,
-                "quick": quick_tenders(check.balance, exponent),
-                "result": result,
-            },
-            fragment="billing/_pay.html",
+        return await pay_panel(request, uow, check_id, result=result)
+
+    @post("/card")
+    async def charge_card(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        """Charge the card; Retry posts the same key, so the terminal is never asked twice."""
+        form = await request.form()
+        amount = money_field(request, form, "amount", "Amount on card")
+        if amount is None:
+            raise BadInput("Enter the amount to put on the card.")
+        result = await cards.charge_card(
+            uow,
+            check_id,
+            amount,
+            money_field(request, form, "tip", "Tip", 0) or 0,
+            version_field(form),
+            staff_id(request),
+            terminal_for(request.app.state),
+            idem_key(form),
+            tip_prompt=form.get("tip_prompt") == "1",
+            prices_include_tax=request.app.state.location.prices_include_tax,
+            receipts=request.app.state.receipts,
         )
+        return await pay_panel(request, uow, check_id, card=result)
+
+    @post("/card/cancel")
+    async def cancel_card(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        form = await request.form()
+        result = await cards.cancel_card(
+            uow,
+            check_id,
+            str(form.get("attempt") or ""),
+            staff_id(request),
+            terminal_for(request.app.state),
+            receipts=request.app.state.receipts,
+        )
+        return await pay_panel(request, uow, check_id, card=result)
+
+    @post("/terminal")
+    async def choose_simulated_outcome(
+        self,
+        request: Request[Any, Any, Any],
+        check_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        """Demo and training: what the simulated terminal does with the next charge."""
+        terminal = terminal_for(request.app.state)
+        if not isinstance(terminal, SimulatedTerminal):
+            raise BadInput("A real card terminal is connected: it cannot be simulated.")
+        form = await request.form()
+        outcome = str(form.get("outcome") or "")
+        if outcome not in SIMULATED_OUTCOMES:
+            raise BadInput("Choose what the simulated terminal should do.")
+        terminal.set_outcome(outcome, money_field(request, form, "terminal_tip", "Tip"))
+        return await pay_panel(request, uow, check_id)
 
     @post("/close")
     async def close_settled(
@@ -101,20 +193,11 @@ class PaymentController(Controller):
     ) -> Template:
         """A check that owes nothing (all comped, or ordered by mistake) is closed by hand."""
         form = await request.form()
-        location = request.app.state.location
-        try:
-            version = int(str(form.get("version", "")))
-        except ValueError:
-            raise BadInput("This payment screen is out of date; reload it.") from None
-        staff = current(request)
-        assert staff.staff_id is not None
         await service.close_settled(
-            uow, check_id, version, staff.staff_id, location.prices_include_tax
+            uow,
+            check_id,
+            version_field(form),
+            staff_id(request),
+            request.app.state.location.prices_include_tax,
         )
-        check = await check_view(uow.session, check_id, location.prices_include_tax)
-        return render(
-            request,
-            "billing/pay.html",
-            {"check": check, "quick": [], "result": None},
-            fragment="billing/_pay.html",
-        )
+        return await pay_panel(request, uow, check_id)

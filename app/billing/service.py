@@ -1,21 +1,36 @@
-"""Taking payment and closing the check."""
+"""Taking payment and closing the check: cash here, cards in cards.py, refunds in refunds.py.
+
+What is owed = total - (payments - refunds). Tips are separate and never part of it. Any mix
+of cash and cards pays a check (split tender); it closes when the balance reaches zero.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing.models import Payment
+from app.billing.drawers import drawer_for_cash
+from app.billing.models import Payment, PaymentAttempt
 from app.core.check_math import tender_cash
 from app.core.errors import BadInput, Conflict
 from app.floor.service import table_needs_bussing
-from app.orders.models import CheckLine
 from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
 from app.orders.views import CheckView, check_view
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
+from app.platform.receipts import ReceiptBus
+
+# Core insert on the table, built once: a payment is the busiest write of a service.
+_PAYMENTS = cast(Table, Payment.__table__)
+_PAYMENT = insert(_PAYMENTS).returning(_PAYMENTS.c.id)
+
+CARD_WAITING = (
+    "A card charge on this check has no answer yet. Tap Retry to ask the terminal "
+    "what happened (it never charges twice), or cancel it, before taking more payment."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +38,35 @@ class CashResult:
     applied: int
     change: int
     closed: bool
+    #: Cash the guest left as a tip out of what they handed over (never shown as change).
+    tip: int = 0
 
 
-async def _ready_to_pay(
-    session: AsyncSession, check_id: int, expected_version: int, prices_include_tax: bool
+async def refuse_if_card_waiting(session: AsyncSession, check_id: int) -> None:
+    """A card charge with no answer yet may have gone through: settle it before any other
+    payment, or the guest could pay twice."""
+    waiting = await session.scalar(
+        select(func.count())
+        .select_from(PaymentAttempt)
+        .where(
+            PaymentAttempt.check_id == check_id,
+            PaymentAttempt.status.in_(("pending", "timed_out")),
+        )
+    )
+    if waiting:
+        raise Conflict(CARD_WAITING)
+
+
+def check_amount(amount: int, balance: int, what: str) -> None:
+    """An amount put against the check: more than zero, at most what is owed."""
+    if amount <= 0:
+        raise BadInput(f"Enter an amount to put on {what} (more than zero).")
+    if amount > balance:
+        raise BadInput(f"That is more than the balance: at most the amount owed can go on {what}.")
+
+
+async def ready_to_pay(
+    session: AsyncSession, check_id: int, expected_version: int, prices_include_tax: bool | None
 ) -> tuple[LockedCheck, CheckView]:
     """Lock the check as the guest saw it; refuse if it changed or still has food to send.
 
@@ -38,32 +78,29 @@ async def _ready_to_pay(
         raise Conflict(
             f"Check {check.number} changed on another tablet. Review the new total, then pay."
         )
-    waiting = dict(
-        (
-            await session.execute(
-                select(CheckLine.status, func.count())
-                .where(CheckLine.check_id == check.id, CheckLine.status.in_(("new", "held")))
-                .group_by(CheckLine.status)
-            )
-        ).all()
-    )
-    if waiting.get("new"):
+    # Read under the lock, so the lines and payments cannot change before this command commits.
+    view = await check_view(session, check.id, prices_include_tax)
+    if view.unsent:
         raise BadInput("Send or remove the unsent items before taking payment.")
-    if waiting.get("held"):
+    if view.held:
         raise BadInput("Some items are still held: fire or clear them before taking payment.")
-    return check, await check_view(session, check.id, prices_include_tax)
+    return check, view
 
 
 async def _close(uow: UnitOfWork, check: LockedCheck, view: CheckView) -> LockedCheck:
     """Freeze the totals, end the check, and leave the table for the busser."""
+    totals = view.totals
     check = await bump_version(
         uow.session,
         check,
         status="closed",
         closed_at=func.now(),
-        subtotal=view.totals.subtotal,
-        tax=view.totals.tax,
-        total=view.totals.total,
+        subtotal=totals.subtotal,
+        comps=totals.comps,
+        discounts=totals.discounts,
+        service_charge=totals.service_charge,
+        tax=totals.tax,
+        total=totals.total,
     )
     if check.table_id is not None:
         # The party has gone: the table waits for a busser (it can still be seated at once).
@@ -79,30 +116,64 @@ async def pay_cash(
     staff_id: int,
     prices_include_tax: bool,
     key: str | None = None,
+    amount: int | None = None,
+    tip: int = 0,
+    receipts: ReceiptBus | None = None,
 ) -> CashResult:
-    """Cash against the balance; change for the rest; the check closes when fully paid."""
+    """Cash against the balance (or ``amount`` of it: split tender); change for the rest.
+
+    ``tip`` is what the guest leaves out of the cash handed over: it goes to the server,
+    never into the change. The check closes when nothing is left owing.
+    """
     session = uow.session
     claim = await idempotency.claim(
-        session, key, "pay_cash", {"check": check_id, "tendered": tendered, "v": expected_version}
+        session,
+        key,
+        "pay_cash",
+        {
+            "check": check_id,
+            "tendered": tendered,
+            "v": expected_version,
+            "amount": amount,
+            "tip": tip,
+        },
     )
     if claim.replay is not None:
         return CashResult(**claim.replay)
-    check, view = await _ready_to_pay(session, check_id, expected_version, prices_include_tax)
-    if view.balance == 0:
+    if tip < 0:
+        raise BadInput("A tip cannot be negative.")
+    check, view = await ready_to_pay(session, check_id, expected_version, prices_include_tax)
+    if view.balance <= 0:
         raise BadInput("Nothing is owed on this check: close it instead.")
-    tender = tender_cash(view.balance, tendered)
-    await session.execute(
-        insert(Payment).values(
-            check_id=check.id,
-            method="cash",
-            amount=tender.applied,
-            tendered=tendered,
-            change=tender.change,
-            taken_by=staff_id,
+    target = view.balance if amount is None else amount
+    check_amount(target, view.balance, "cash")
+    if tendered - tip <= 0:
+        raise BadInput(
+            "Enter the cash the guest handed over (more than the tip they leave from it)."
         )
+    if view.cards_waiting:  # read with the view, under the check's lock
+        raise Conflict(CARD_WAITING)
+    drawer = await drawer_for_cash(session, check.location_id)
+    tender = tender_cash(target, tendered - tip)
+    payment_id = await session.scalar(
+        _PAYMENT,
+        {
+            "check_id": check.id,
+            "method": "cash",
+            "amount": tender.applied,
+            # What was handed over for the check; the tip part is recorded as the tip.
+            "tendered": tender.applied + tender.change,
+            "change": tender.change,
+            "tip": tip,
+            "taken_by": staff_id,
+            "server_id": check.server_id,
+            "drawer_session_id": drawer,
+        },
     )
-    closed = view.balance - tender.applied == 0
-    check = await (_close(uow, check, view) if closed else bump_version(session, check))
+    check, closed = await settle_after_payment(uow, check, view, tender.applied)
+    if receipts is not None and payment_id is not None:
+        # The drawer pops open for the change and the receipt prints (app/main.py wires it).
+        await receipts.payment_taken(uow, payment_id, open_drawer=True)
     await audit.record(
         session,
         "close_check" if closed else "payment",
@@ -111,13 +182,25 @@ async def pay_cash(
         method="cash",
         amount=tender.applied,
         change=tender.change,
+        tip=tip,
     )
     announce_check(uow, check)
-    result = CashResult(applied=tender.applied, change=tender.change, closed=closed)
+    result = CashResult(applied=tender.applied, change=tender.change, closed=closed, tip=tip)
     await idempotency.remember(
-        session, claim, {"applied": result.applied, "change": result.change, "closed": closed}
+        session,
+        claim,
+        {"applied": result.applied, "change": result.change, "closed": closed, "tip": tip},
     )
     return result
+
+
+async def settle_after_payment(
+    uow: UnitOfWork, check: LockedCheck, view: CheckView, applied: int
+) -> tuple[LockedCheck, bool]:
+    """After ``applied`` went against ``view``'s balance: close if nothing is owed."""
+    closed = view.balance - applied == 0
+    check = await (_close(uow, check, view) if closed else bump_version(uow.session, check))
+    return check, closed
 
 
 async def close_settled(
@@ -129,9 +212,10 @@ async def close_settled(
 ) -> None:
     """Close a check that owes nothing (everything comped, or nothing was ordered)."""
     session = uow.session
-    check, view = await _ready_to_pay(session, check_id, expected_version, prices_include_tax)
+    check, view = await ready_to_pay(session, check_id, expected_version, prices_include_tax)
     if view.balance != 0:
         raise BadInput("This check still has money owing: take the payment.")
+    await refuse_if_card_waiting(session, check.id)
     check = await _close(uow, check, view)
     await audit.record(
         session, "close_check", f"check:{check.id}", actor_id=staff_id, method="none", amount=0

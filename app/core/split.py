@@ -11,7 +11,7 @@ the same split always gives the same cents.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from app.core.check_math import PricedLine, check_totals
@@ -107,3 +107,111 @@ def by_amounts(total: int, amounts: Sequence[int]) -> list[int]:
         raise BadInput("Those amounts add up to more than the check.")
     rest = total - sum(amounts)
     return [*amounts, rest] if rest else list(amounts)
+
+
+# Splitting a check into real checks ("parts"). Part 0 is the check being split; the others are
+# new checks. A plan gives, for every line, the parts holding it in share order: ``(2,)`` moves
+# the line wholly to part 2; ``(1, 0, 2)`` shares it three ways, share 0 on part 1, share 1 on
+# part 0, share 2 on part 2. A shared line's amount and tax are the largest-remainder shares of
+# the whole line (app.core.check_math), so the parts always sum exactly to the check.
+
+Holders = tuple[int, ...]
+
+#: More parts than this is a mistyped number, not a table of guests paying separately.
+MAX_PARTS = 20
+
+
+def check_part_count(parts: int) -> None:
+    if parts < 2:
+        raise BadInput("Split into at least 2 parts.")
+    if parts > MAX_PARTS:
+        raise BadInput(f"Split into at most {MAX_PARTS} parts.")
+
+
+def _share_dues(line: PricedLine, count: int, prices_include_tax: bool) -> list[int]:
+    return [
+        check_totals(
+            [replace(line, share_index=i, share_count=count)],
+            prices_include_tax=prices_include_tax,
+        ).total
+        for i in range(count)
+    ]
+
+
+def balanced_holders(
+    lines: Sequence[PricedLine],
+    parts_of_line: Sequence[Sequence[int]],
+    *,
+    prices_include_tax: bool,
+) -> list[Holders]:
+    """Which part takes which share of each shared line, so the odd cents go round.
+
+    Largest remainder gives a line's odd cents to its first shares. Were share 0 always on
+    the same part, that part would collect an odd cent from every line; instead each line's
+    bigger shares go to the parts that have had the fewest extra cents so far.
+    """
+    extra: dict[int, int] = {}
+    plan: list[Holders] = []
+    for line, holders in zip(lines, parts_of_line, strict=True):
+        if len(holders) == 1:
+            plan.append(tuple(holders))
+            continue
+        dues = _share_dues(line, len(holders), prices_include_tax)
+        low = min(dues)
+        takers = sorted(holders, key=lambda p: (extra.get(p, 0), p))
+        by_size = sorted(range(len(dues)), key=lambda i: (-dues[i], i))
+        assigned = [0] * len(dues)
+        for share, part in zip(by_size, takers, strict=True):
+            assigned[share] = part
+            extra[part] = extra.get(part, 0) + dues[share] - low
+        plan.append(tuple(assigned))
+    return plan
+
+
+def seat_plan(
+    lines: Sequence[PricedLine], seats: Sequence[int | None], *, prices_include_tax: bool
+) -> tuple[list[int], list[Holders]]:
+    """By seat: one part per seat with items, the check keeping the lowest seat.
+
+    Items on no seat ("Shared" on the order screen: the bottle, the fries for the table) are
+    shared evenly by every seat's part. Returns the seat of each part and the plan.
+    """
+    seated = sorted({seat for seat in seats if seat is not None})
+    if len(seated) < 2:
+        raise BadInput("Only one seat has items: put items on seats, or split evenly.")
+    check_part_count(len(seated))
+    part_of = {seat: part for part, seat in enumerate(seated)}
+    everyone = list(range(len(seated)))
+    holders = [everyone if seat is None else [part_of[seat]] for seat in seats]
+    return seated, balanced_holders(lines, holders, prices_include_tax=prices_include_tax)
+
+
+def even_plan(
+    lines: Sequence[PricedLine], parts: int, *, prices_include_tax: bool
+) -> list[Holders]:
+    """Evenly: every line shared by every part."""
+    check_part_count(parts)
+    if not lines:
+        raise BadInput("There is nothing on this check to split.")
+    everyone = list(range(parts))
+    return balanced_holders(lines, [everyone] * len(lines), prices_include_tax=prices_include_tax)
+
+
+def part_lines(
+    lines: Sequence[PricedLine], plan: Sequence[Holders], parts: int
+) -> list[list[PricedLine]]:
+    """Each part's lines as the arithmetic sees them (shares carry their index and count)."""
+    out: list[list[PricedLine]] = [[] for _ in range(parts)]
+    for line, holders in zip(lines, plan, strict=True):
+        if not holders or len(set(holders)) != len(holders):
+            raise BadInput("Every item must go to one or more different parts.")
+        if any(not 0 <= p < parts for p in holders):
+            raise BadInput("An item was given to a part that does not exist.")
+        if len(holders) == 1:
+            out[holders[0]].append(line)
+            continue
+        if line.share_count > 1:
+            raise BadInput("That item is already shared; undo the split to share it again.")
+        for index, part in enumerate(holders):
+            out[part].append(replace(line, share_index=index, share_count=len(holders)))
+    return out

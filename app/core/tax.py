@@ -11,7 +11,10 @@ from dataclasses import dataclass
 PPM = 1_000_000
 
 
-def _div_half_up(numerator: int, denominator: int) -> int:
+def div_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half-up (away from zero for the half), integers only."""
+    if numerator < 0:
+        return -div_half_up(-numerator, denominator)
     quotient, remainder = divmod(numerator, denominator)
     return quotient + (1 if 2 * remainder >= denominator else 0)
 
@@ -30,12 +33,12 @@ class TaxedAmount:
 
 def tax_exclusive(net: int, rate_ppm: int) -> TaxedAmount:
     """Price is before tax (US style): tax is added on top."""
-    return TaxedAmount(net=net, tax=_div_half_up(net * rate_ppm, PPM))
+    return TaxedAmount(net=net, tax=div_half_up(net * rate_ppm, PPM))
 
 
 def tax_inclusive(gross: int, rate_ppm: int) -> TaxedAmount:
     """Price already includes tax (EU style): tax is carved out, net + tax == gross."""
-    tax = gross - _div_half_up(gross * PPM, PPM + rate_ppm)
+    tax = gross - div_half_up(gross * PPM, PPM + rate_ppm)
     return TaxedAmount(net=gross - tax, tax=tax)
 
 

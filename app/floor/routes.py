@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
 from app.floor import service, views
+from app.floor.alerts import floor_alerts, is_alert_event
 from app.floor.forms import key, showing_mine
 from app.floor.manager_routes import LayoutController, SectionsController
 from app.orders import service as orders
@@ -35,6 +36,7 @@ def _go(request: Request[Any, Any, Any], url: str) -> Response[Any]:
 
 
 async def plan_context(
+    state: Any,
     session: AsyncSession,
     location: Any,
     floor_id: int | None,
@@ -47,7 +49,28 @@ async def plan_context(
         raise NotFound("This restaurant has no floors yet.")
     shown = next((f for f in floors if f.id == floor_id), floors[0])
     tables = await views.tables_on(session, shown.id, location.prices_include_tax)
-    return {"floors": floors, "floor": shown, "tables": tables, "mine": mine, "viewer_id": me}
+    alerts = await floor_alerts(state, session, location.id)
+    return {
+        "floors": floors,
+        "floor": shown,
+        "tables": tables,
+        "mine": mine,
+        "viewer_id": me,
+        "alerts": alerts,
+    }
+
+
+async def _redrawn_table(
+    request: Request[Any, Any, Any], uow: UnitOfWork, table_id: int, staff_id: int
+) -> Response[Any]:
+    """After a tap on a table's sheet: the modal closes and the table redraws here at once,
+    not only when the feed says so (a full page goes back to the plan)."""
+    if not is_htmx(request):
+        return Redirect("/floor", status_code=303)
+    location = request.app.state.location
+    table = await service.table_view(uow.session, table_id, location.prices_include_tax)
+    context = {"table": table, "mine": showing_mine(request), "viewer_id": staff_id}
+    return Template("floor/_cleaned.html", context=context)
 
 
 class DiningRoomController(Controller):
@@ -66,7 +89,8 @@ class DiningRoomController(Controller):
         mine: FromQuery[bool] = False,
     ) -> Template:
         me = current(request).staff_id
-        context = await plan_context(uow.session, request.app.state.location, floor, mine, me)
+        app = request.app
+        context = await plan_context(app.state, uow.session, app.state.location, floor, mine, me)
         return render(request, "floor/plan.html", context, fragment="floor/_plan.html")
 
     @get("/floor/tables/{table_id:int}/open", opt={"roles": FLOOR})
@@ -110,6 +134,33 @@ class DiningRoomController(Controller):
         await service.mark_clean(uow, table_id, server.staff_id)
         return _go(request, f"/checks/{check_id}")
 
+    @get("/floor/tables/{table_id:int}/ready", opt={"roles": FLOOR})
+    async def ready_sheet(
+        self,
+        request: Request[Any, Any, Any],
+        table_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        """Tapping a "food ready" table: say it went out, or open the check."""
+        table = await service.table_view(uow.session, table_id)
+        if table.state != "ready":  # picked up, or more food fired, since the tap
+            if table.check_id is not None:
+                return _go(request, f"/checks/{table.check_id}")
+            return _go(request, f"/floor/tables/{table_id}/open")
+        return render(request, "floor/ready.html", {"table": table}, fragment="floor/_ready.html")
+
+    @post("/floor/tables/{table_id:int}/picked-up", opt={"roles": FLOOR})
+    async def picked_up(
+        self,
+        request: Request[Any, Any, Any],
+        table_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Response[Any]:
+        staff = current(request)
+        assert staff.staff_id is not None
+        await service.picked_up(uow, table_id, staff.staff_id)
+        return await _redrawn_table(request, uow, table_id, staff.staff_id)
+
     @get("/floor/tables/{table_id:int}/bussing", opt={"roles": VIEWERS})
     async def bussing_sheet(
         self,
@@ -132,19 +183,14 @@ class DiningRoomController(Controller):
         staff = current(request)
         assert staff.staff_id is not None
         await service.mark_clean(uow, table_id, staff.staff_id)
-        if not is_htmx(request):
-            return Redirect("/floor", status_code=303)
-        location = request.app.state.location
-        table = await service.table_view(uow.session, table_id, location.prices_include_tax)
-        # The modal closes; the table redraws here at once, not only when the feed says so.
-        context = {"table": table, "mine": showing_mine(request), "viewer_id": staff.staff_id}
-        return Template("floor/_cleaned.html", context=context)
+        return await _redrawn_table(request, uow, table_id, staff.staff_id)
 
     @websocket("/ws/floor", opt={"roles": VIEWERS})
     async def floor_feed(self, socket: WebSocket[Any, Any, Any]) -> None:
-        """Redraws what changed: one table ({"table": id}) or the whole floor ({"floor": id},
-        after the layout changed). Each tablet says which floor it shows and whether
-        "my tables" is on, so the push matches its page."""
+        """Redraws what changed: one table ({"table": id}), the whole floor ({"floor": id},
+        after the layout changed) or the kitchen's alert banner ({"alert": text} when a
+        problem starts, {"alerts": why} when one is solved). Each tablet says which floor
+        it shows and whether "my tables" is on, so the push matches its page."""
         app = socket.app
         principal = principal_of(socket)
         me = principal.staff_id if principal else None
@@ -168,14 +214,18 @@ class DiningRoomController(Controller):
                         return None
                     context = {"table": table, "oob": True, "mine": mine, "viewer_id": me}
                     return render_html(socket, "floor/_table.html", **context)
+                if is_alert_event(event):
+                    alerts = await floor_alerts(app.state, session, location.id)
+                    return render_html(socket, "floor/_alerts.html", alerts=alerts, oob=True)
                 floor_id = event.get("floor")
                 if not isinstance(floor_id, int):
                     return None
                 if shown is None:
-                    shown = (await plan_context(session, location, None, mine, me))["floor"].id
+                    first = await plan_context(app.state, session, location, None, mine, me)
+                    shown = first["floor"].id
                 if floor_id != shown and not event.get("tabs"):
                     return None
-                context = await plan_context(session, location, shown, mine, me)
+                context = await plan_context(app.state, session, location, shown, mine, me)
                 return render_html(socket, "floor/_plan.html", oob=True, **context)
 
         await stream(socket, ["floor"], on_event)

@@ -21,6 +21,7 @@ from app.floor.views import (
     floor_plan,
     table_view,
 )
+from app.orders.models import Check
 from app.platform import audit
 from app.platform.db import UnitOfWork
 from app.platform.models import Staff
@@ -32,6 +33,7 @@ __all__ = [
     "assign_section",
     "floor_plan",
     "mark_clean",
+    "picked_up",
     "table_needs_bussing",
     "table_ref",
     "table_view",
@@ -71,13 +73,15 @@ async def table_needs_bussing(session: AsyncSession, table_id: int) -> None:
     close already tells the floor about this table, and the plan draws "needs bussing" as
     soon as no check is open on it.
     """
+    # The parts of a split check share the table: it is left when the last of them is paid.
+    others = select(Check.id).where(Check.table_id == table_id, Check.status == "open")
     done = await session.execute(
         update(DiningTable)
-        .where(DiningTable.id == table_id, DiningTable.archived_at.is_(None))
+        .where(DiningTable.id == table_id, DiningTable.archived_at.is_(None), ~others.exists())
         .values(bussing_since=func.now())
         .returning(DiningTable.id)
     )
-    if done.scalar_one_or_none() is None:
+    if done.scalar_one_or_none() is None and await session.get(DiningTable, table_id) is None:
         raise NotFound("That table does not exist.")
 
 
@@ -113,6 +117,51 @@ async def mark_clean(uow: UnitOfWork, table_id: int, staff_id: int) -> bool:
         waited_seconds=int(table.waited or 0),
     )
     uow.announce("floor", {"table": table_id})
+    return True
+
+
+async def picked_up(uow: UnitOfWork, table_id: int, staff_id: int) -> bool:
+    """The server took the plates from the pass: the table stops showing "food ready".
+
+    Returns whether it was showing it (a second tap, or the next fire that came first, is
+    harmless). Only the mark is cleared: the tickets left expo when it passed them.
+    """
+    session = uow.session
+    waiting = func.extract("epoch", func.now() - Check.food_ready_at)
+    # The check's own column (kds.expo writes it, the next fire clears it): the floor is
+    # the one place a server says the food went out. Locked, so two taps audit once.
+    done = (
+        await session.execute(
+            select(Check.id, waiting.label("waited"))
+            .where(
+                Check.table_id == table_id,
+                Check.status == "open",
+                Check.food_ready_at.is_not(None),
+            )
+            .with_for_update()
+        )
+    ).first()
+    if done is None:
+        if await session.get(DiningTable, table_id) is None:
+            raise NotFound("That table does not exist.")
+        return False
+    await session.execute(
+        update(Check)
+        .where(Check.id == done.id, Check.food_ready_at.is_not(None))
+        .values(food_ready_at=None)
+    )
+    check_id, waited = done
+    # How long plates sat at the pass is what expo and the floor manager talk about.
+    await audit.record(
+        session,
+        "food_picked_up",
+        f"check:{check_id}",
+        actor_id=staff_id,
+        table=table_id,
+        waited_seconds=int(waited or 0),
+    )
+    uow.announce("floor", {"table": table_id})
+    uow.announce(f"check:{check_id}", {"check": check_id, "food_ready": False})
     return True
 
 

@@ -6,7 +6,6 @@ A read model: plain queries across the dining room's tables, checks and payments
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,29 +15,45 @@ from sqlalchemy import Row, Select, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.billing.models import Payment
-from app.core.check_math import PricedLine, check_totals
+from app.billing.models import Payment, Refund
 from app.core.errors import NotFound
 from app.floor.models import DiningTable, Floor
+from app.floor.owed import owed_by_check
 from app.orders.models import Check, CheckLine
 from app.platform.models import Staff
 
-#: The states a table is drawn in, in the order a shift goes through them.
-STATES = ("free", "seated", "ordered", "paying", "bussing")
+#: The states a table is drawn in, in the order a shift goes through them ("ready": expo
+#: passed the food and nobody has picked it up yet; "printed": the bill is on the table).
+STATES = ("free", "seated", "ordered", "ready", "printed", "paying", "bussing")
 #: Badge colours (floor.css ``.srv-0`` ...): the same server keeps one colour all night.
 BADGE_COLOURS = 8
 
 
-def table_state(has_check: bool, fired: bool, paid: int, bussing_since: datetime | None) -> str:
+def table_state(
+    has_check: bool,
+    fired: bool,
+    paid: int,
+    bussing_since: datetime | None,
+    *,
+    food_ready: bool = False,
+    presented: bool = False,
+) -> str:
     """One word for the table, from what the floor needs to do next.
 
-    Paying outranks ordered (the guests are leaving); a dirty table with nobody at it needs
-    a busser, but once a party sits there the check is what matters.
+    Food ready outranks everything: plates dying under the heat lamp need a runner now,
+    whatever else the table is doing (dessert passed while they pay). Then paying (money
+    already taken: the guests are leaving), then check printed (the bill is on the table:
+    watch for the card), then ordered and seated. A dirty table with nobody at it needs a
+    busser, but once a party sits there the check is what matters.
     """
     if not has_check:
         return "bussing" if bussing_since is not None else "free"
+    if food_ready:
+        return "ready"
     if paid > 0:
         return "paying"
+    if presented:
+        return "printed"
     return "ordered" if fired else "seated"
 
 
@@ -81,6 +96,10 @@ class TableView:
     section_id: int | None = None
     section: str | None = None
     bussing_since: datetime | None = None
+    #: Expo passed the food (cleared by the next fire or the server's "Picked up").
+    food_ready_at: datetime | None = None
+    #: The bill was printed or shown to the guests.
+    presented_at: datetime | None = None
 
     @property
     def server_initials(self) -> str:
@@ -113,13 +132,19 @@ def _table_query() -> Select[*tuple[Any, ...]]:
     # plan stays fast with years of closed checks in the table.
     fired = exists().where(CheckLine.check_id == Check.id, CheckLine.status == "fired")
     held = exists().where(CheckLine.check_id == Check.id, CheckLine.status == "held")
+    # Net of refunds, as on the check itself: money given back is owed again.
     paid = (
         select(func.coalesce(func.sum(Payment.amount), 0))
         .where(Payment.check_id == Check.id)
         .scalar_subquery()
+    ) - (
+        select(func.coalesce(func.sum(Refund.amount), 0))
+        .where(Refund.check_id == Check.id)
+        .scalar_subquery()
     )
     server = aliased(Staff)
     section = aliased(Staff)
+    part = aliased(Check)
     return (
         select(
             DiningTable,
@@ -128,51 +153,39 @@ def _table_query() -> Select[*tuple[Any, ...]]:
             Check.guest_count,
             Check.opened_at,
             Check.server_id,
+            Check.food_ready_at,
+            Check.presented_at,
             server.name,
             section.name,
             fired,
             held,
             paid,
         )
-        .outerjoin(Check, (Check.table_id == DiningTable.id) & (Check.status == "open"))
+        .select_from(DiningTable)
+        # One check per table: the original, or the first part still open after a split.
+        .outerjoin(
+            Check,
+            Check.id
+            == select(func.min(part.id))
+            .where(part.table_id == DiningTable.id, part.status == "open")
+            .correlate(DiningTable)
+            .scalar_subquery(),
+        )
         .outerjoin(server, server.id == Check.server_id)
         .outerjoin(section, section.id == DiningTable.server_id)
     )
-
-
-async def _totals(
-    session: AsyncSession, check_ids: list[int], prices_include_tax: bool
-) -> dict[int, int]:
-    """What each open check owes, tax included: the same arithmetic as the check itself."""
-    if not check_ids:
-        return {}
-    rows = (
-        await session.execute(
-            select(
-                CheckLine.check_id,
-                CheckLine.quantity,
-                CheckLine.unit_price,
-                CheckLine.tax_rate_ppm,
-                CheckLine.comped_at,
-            ).where(CheckLine.check_id.in_(check_ids), CheckLine.status != "void")
-        )
-    ).all()
-    lines: dict[int, list[PricedLine]] = defaultdict(list)
-    for check_id, quantity, unit_price, rate, comped_at in rows:
-        lines[check_id].append(PricedLine(quantity, unit_price, rate, comped_at is not None))
-    return {
-        check_id: check_totals(priced, prices_include_tax=prices_include_tax).total
-        for check_id, priced in lines.items()
-    }
 
 
 async def _views(
     session: AsyncSession, rows: Sequence[Row[Any]], prices_include_tax: bool
 ) -> list[TableView]:
     plain: list[tuple[Any, ...]] = [tuple(r) for r in rows]
-    owed = await _totals(session, [r[1] for r in plain if r[1] is not None], prices_include_tax)
+    open_checks = [r[1] for r in plain if r[1] is not None]
+    owed = await owed_by_check(session, open_checks, prices_include_tax)
     views = []
-    for t, check_id, number, guests, opened, server_id, server, section, fired, held, paid in plain:
+    for row in plain:
+        t, check_id, number, guests, opened, server_id, ready_at, presented_at = row[:8]
+        server, section, fired, held, paid = row[8:]
         has_check = check_id is not None
         views.append(
             TableView(
@@ -186,7 +199,14 @@ async def _views(
                 width=t.width,
                 height=t.height,
                 rotation=t.rotation,
-                state=table_state(has_check, bool(fired), int(paid or 0), t.bussing_since),
+                state=table_state(
+                    has_check,
+                    bool(fired),
+                    int(paid or 0),
+                    t.bussing_since,
+                    food_ready=ready_at is not None,
+                    presented=presented_at is not None,
+                ),
                 held=has_check and bool(held),
                 check_id=check_id,
                 check_number=number,
@@ -199,6 +219,8 @@ async def _views(
                 section_id=t.server_id,
                 section=section,
                 bussing_since=t.bussing_since,
+                food_ready_at=ready_at,
+                presented_at=presented_at,
             )
         )
     return views

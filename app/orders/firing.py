@@ -45,35 +45,41 @@ async def _lines(session: AsyncSession, check_id: int, *statuses: str) -> Sequen
 async def to_kitchen(
     uow: UnitOfWork, check: LockedCheck, lines: Sequence[CheckLine], kitchen: KitchenBus, kind: str
 ) -> None:
-    """Tell the kitchen about these lines (fire or void), in this transaction."""
+    """Tell the kitchen about these lines (fire or void), in this transaction.
+
+    The tickets are numbered as the transaction's last step: numbering locks the station's
+    counter, and every send to that station waits for the lock until this one commits.
+    """
     session = uow.session
     table_name = (await table_ref(session, check.table_id)).name if check.table_id else "Counter"
     server_name = await session.scalar(select(Staff.name).where(Staff.id == check.server_id))
-    await kitchen.fired(
-        uow,
-        FiredOrder(
-            check_id=check.id,
-            check_number=check.number,
-            table_name=table_name,
-            server_name=server_name or "",
-            lines=tuple(
-                FiredLine(
-                    line.id,
-                    line.category_id,
-                    line.name,
-                    line.quantity,
-                    line.modifiers,
-                    line.note,
-                    line.seat,
-                    line.course,
-                    line.menu_item_id,
-                )
-                for line in lines
-            ),
-            allergies=check.allergies,
-            kind=kind,
+    order = FiredOrder(
+        check_id=check.id,
+        check_number=check.number,
+        table_name=table_name,
+        server_name=server_name or "",
+        lines=tuple(
+            FiredLine(
+                line.id,
+                line.category_id,
+                line.name,
+                line.quantity,
+                line.modifiers,
+                line.note,
+                line.seat,
+                line.course,
+                line.menu_item_id,
+            )
+            for line in lines
         ),
+        allergies=check.allergies,
+        kind=kind,
     )
+
+    async def number_tickets() -> None:
+        await kitchen.fired(uow, order)
+
+    uow.last_step(number_tickets)
 
 
 async def _fire(

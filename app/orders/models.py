@@ -15,12 +15,13 @@ class Check(Base):
     __tablename__ = "guest_check"
     __table_args__ = (
         # One open check per table: two tablets opening table 12 at once get one check,
-        # never two silent ones (the loser gets a clear refusal).
+        # never two silent ones (the loser gets a clear refusal). The parts of a split check
+        # sit at the same table, so only the original counts here.
         Index(
             "uq_guest_check_open_table",
             "table_id",
             unique=True,
-            postgresql_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open' AND split_from_id IS NULL"),
         ),
         CheckConstraint("status IN ('open', 'closed', 'merged')", name="status"),
         CheckConstraint("guest_count BETWEEN 1 AND 99", name="guests"),
@@ -43,10 +44,25 @@ class Check(Base):
     allergies: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Expo passed the food: the floor plan shows "food ready" until the next fire.
     food_ready_at: Mapped[datetime | None]
+    #: The bill was printed or shown to the guest: the floor plan shows "check printed".
+    presented_at: Mapped[datetime | None]
     #: When merged into another check, which one (this one is then terminal).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("guest_check.id"))
+    #: The check this one was split from (its parts can be merged back).
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("guest_check.id"))
+    #: Service charge / auto-gratuity on this check, ppm of the discounted subtotal.
+    service_charge_ppm: Mapped[int] = mapped_column(default=0, server_default="0")
+    service_charge_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: With tax rounded per check, the parts of a split each round their own tax: this many
+    #: minor units (set by the split) make the parts' taxes add up to the check's exactly.
+    tax_adjustment: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The same for the service charge, which each part also works out on its own.
+    service_adjustment: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Frozen when the check closes.
     subtotal: Mapped[int] = mapped_column(default=0)
+    comps: Mapped[int] = mapped_column(default=0, server_default="0")
+    discounts: Mapped[int] = mapped_column(default=0, server_default="0")
+    service_charge: Mapped[int] = mapped_column(default=0, server_default="0")
     tax: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
 
@@ -56,6 +72,9 @@ class CheckLine(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("status IN ('new', 'held', 'fired', 'void')", name="status"),
+        CheckConstraint(
+            "share_count >= 1 AND share_index BETWEEN 0 AND share_count - 1", name="share"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("guest_check.id"), index=True)
@@ -90,6 +109,12 @@ class CheckLine(Base):
     comp_reason: Mapped[str | None] = mapped_column(Text)
     comped_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     comp_approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    #: One item shared by several checks: each holds a line with the same share_group (the
+    #: first line's id), its share_index and the share_count; the amount and tax of the whole
+    #: line are allocated over the shares by largest remainder, so the shares sum exactly.
+    share_group: Mapped[int | None]
+    share_index: Mapped[int] = mapped_column(default=0, server_default="0")
+    share_count: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class CheckCourse(Base):

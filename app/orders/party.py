@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from app.billing.gratuity import auto_gratuity
 from app.core.errors import BadInput
 from app.orders.models import Check, CheckLine, LineModifier
 from app.orders.service import NewLine, add_line, announce_check, bump_version, lock_open_check
@@ -35,6 +36,7 @@ async def change_guests(uow: UnitOfWork, check_id: int, guests: int, staff_id: i
         before=check.guest_count,
         after=guests,
     )
+    await auto_gratuity(session, check.id, guests, before=check.guest_count, staff_id=staff_id)
     announce_check(uow, await bump_version(session, check))
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NoReturn
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.billing.gratuity import auto_gratuity
 from app.core.errors import BadInput, Conflict, NotFound, Refused
 from app.floor.service import table_ref
 from app.menu.availability import announce_item, give_back_portions
@@ -48,25 +50,27 @@ def announce_check(uow: UnitOfWork, check: LockedCheck) -> None:
         uow.announce("floor", {"table": check.table_id})
 
 
+# Built once: every command on a check starts here.
+_LOCK = (
+    select(
+        Check.id,
+        Check.number,
+        Check.table_id,
+        Check.server_id,
+        Check.guest_count,
+        Check.version,
+        Check.location_id,
+        Check.allergies,
+        Check.status,
+    )
+    .where(Check.id == bindparam("check_id"))
+    .with_for_update()
+)
+
+
 async def lock_open_check(session: AsyncSession, check_id: int) -> LockedCheck:
     """Lock the check row for this command; refuse if it is gone or closed."""
-    row = (
-        await session.execute(
-            select(
-                Check.id,
-                Check.number,
-                Check.table_id,
-                Check.server_id,
-                Check.guest_count,
-                Check.version,
-                Check.location_id,
-                Check.allergies,
-                Check.status,
-            )
-            .where(Check.id == check_id)
-            .with_for_update()
-        )
-    ).first()
+    row = (await session.execute(_LOCK, {"check_id": check_id})).first()
     if row is None:
         raise NotFound("That check does not exist.")
     if row.status != "open":
@@ -84,6 +88,20 @@ async def bump_version(session: AsyncSession, check: LockedCheck, **closing: obj
         .execution_options(synchronize_session=False)
     )
     return replace(check, version=version)
+
+
+async def _table_taken(session: AsyncSession, table_id: int, table_name: str) -> NoReturn:
+    holder = (
+        await session.execute(
+            select(Check.number, Staff.name)
+            .join(Staff, Staff.id == Check.server_id)
+            .where(Check.table_id == table_id, Check.status == "open")
+            .order_by(Check.id)
+            .limit(1)
+        )
+    ).first()
+    who = f" by {holder.name} (check {holder.number})" if holder else ""
+    raise Conflict(f"Table {table_name} is already open{who}. Open it from the floor plan.")
 
 
 async def open_table(
@@ -104,6 +122,11 @@ async def open_table(
     if not 1 <= guest_count <= 99:
         raise BadInput("Guests must be between 1 and 99.")
     table = await table_ref(session, table_id)
+    # The parts of a split check keep the table taken until the last of them is paid.
+    if await session.scalar(
+        select(Check.id).where(Check.table_id == table_id, Check.status == "open").limit(1)
+    ):
+        await _table_taken(session, table_id, table.name)
     created = await session.scalar(
         insert(Check)
         .values(
@@ -111,22 +134,18 @@ async def open_table(
         )
         # A literal predicate: a bound parameter stops matching the partial index once
         # PostgreSQL switches to a generic plan (after five runs on one connection).
-        .on_conflict_do_nothing(index_elements=["table_id"], index_where=text("status = 'open'"))
+        .on_conflict_do_nothing(
+            index_elements=["table_id"],
+            index_where=text("status = 'open' AND split_from_id IS NULL"),
+        )
         .returning(Check.id)
     )
     if created is None:
-        holder = (
-            await session.execute(
-                select(Check.number, Staff.name)
-                .join(Staff, Staff.id == Check.server_id)
-                .where(Check.table_id == table_id, Check.status == "open")
-            )
-        ).first()
-        who = f" by {holder.name} (check {holder.number})" if holder else ""
-        raise Conflict(f"Table {table.name} is already open{who}. Open it from the floor plan.")
+        await _table_taken(session, table_id, table.name)
     await audit.record(
         session, "open_table", f"check:{created}", actor_id=server_id, table=table.name
     )
+    await auto_gratuity(session, int(created), guest_count, before=None, staff_id=server_id)
     uow.announce("floor", {"table": table_id})
     await idempotency.remember(session, claim, {"check_id": created})
     return int(created)

@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing.models import Payment
-from app.core.check_math import CheckTotals, PricedLine, check_totals
+from app.billing.discount_views import AppliedDiscount, applied_discounts, line_key
+from app.core.check_math import CheckTotals, PricedLine, check_totals, share_of
+from app.core.discounts import total_off
 from app.core.errors import NotFound
 from app.floor.models import DiningTable
-from app.menu.courses import course_sort, courses
-from app.orders.models import Check, CheckCourse, CheckLine
-from app.platform.models import Staff
+from app.menu.courses import CourseRule, course_sort
+from app.orders.models import Check
+from app.orders.view_queries import COURSES, HEAD, LINES
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,25 @@ class LineView:
     hold: bool = False
     comped: bool = False
     void_reason: str | None = None
+    #: One item shared by several checks: the bill shows "1/3 Ribeye".
+    share_index: int = 0
+    share_count: int = 1
+    #: This check's share of the discounts put on the line itself (not the whole-check ones).
+    discount: int = 0
 
     @property
     def amount(self) -> int:
+        """The whole line as priced (every share together)."""
         return self.quantity * self.unit_price
+
+    @property
+    def charged(self) -> int:
+        """This check's share of the amount: what the bill shows on the line."""
+        return share_of(self.amount, self.share_index, self.share_count)
+
+    @property
+    def shared(self) -> bool:
+        return self.share_count > 1
 
     @property
     def counts(self) -> bool:
@@ -81,6 +98,15 @@ class CheckView:
     change_given: int
     notes: str = ""
     allergies: str = ""
+    #: Discounts standing on the check and its lines (for the discount dialog and the bill).
+    discounts: tuple[AppliedDiscount, ...] = ()
+    service_charge_ppm: int = 0
+    service_charge_reason: str = ""
+    prices_include_tax: bool = False
+    #: Card charges still waiting for the terminal's answer (no other payment until settled).
+    cards_waiting: int = 0
+    #: "line" or "check": how the location rounds tax.
+    tax_rounding: str = "line"
 
     @property
     def balance(self) -> int:
@@ -103,7 +129,7 @@ class CheckView:
         return any(line.counts for line in self.lines)
 
 
-def _line(row: CheckLine) -> LineView:
+def _line(row: Any, discount: int = 0) -> LineView:
     return LineView(
         row.id,
         row.name,
@@ -118,55 +144,74 @@ def _line(row: CheckLine) -> LineView:
         row.hold,
         row.comped_at is not None,
         row.void_reason,
+        row.share_index,
+        row.share_count,
+        discount,
     )
 
 
-async def check_view(session: AsyncSession, check_id: int, prices_include_tax: bool) -> CheckView:
-    row = (
-        await session.execute(
-            select(Check, DiningTable.name, Staff.name)
-            .outerjoin(DiningTable, DiningTable.id == Check.table_id)
-            .join(Staff, Staff.id == Check.server_id)
-            .where(Check.id == check_id)
-        )
-    ).first()
-    if row is None:
+async def check_view(
+    session: AsyncSession, check_id: int, prices_include_tax: bool | None = None
+) -> CheckView:
+    """The check now. ``prices_include_tax`` None: as the check's location is set up.
+
+    Three round trips (four with discounts): the head, the lines, the courses.
+    """
+    check = (await session.execute(HEAD, {"check_id": check_id})).first()
+    if check is None:
         raise NotFound("That check does not exist.")
-    check, table_name, server_name = row
+    inclusive = check.prices_include_tax if prices_include_tax is None else prices_include_tax
+    rows = (await session.execute(LINES, {"check_id": check_id})).all()
+    keys = {ln.id: line_key(ln.id, ln.share_group, ln.share_count) for ln in rows}
+    applied = (
+        await applied_discounts(session, check.id, set(keys.values()))
+        if check.has_discounts
+        else []
+    )
+    # The whole item's discounts, worked out on the whole line (shares take their part).
+    whole_off = {
+        ln.id: total_off(
+            ln.quantity * ln.unit_price,
+            [a.adjustment for a in applied if a.line_id == keys[ln.id]],
+        )
+        for ln in rows
+    }
     lines = [
-        _line(ln)
-        for ln in (
-            await session.scalars(
-                select(CheckLine).where(CheckLine.check_id == check.id).order_by(CheckLine.id)
-            )
-        ).all()
+        _line(ln, 0 if ln.comped_at else share_of(whole_off[ln.id], ln.share_index, ln.share_count))
+        for ln in rows
     ]
+    counted = [ln for ln in lines if ln.counts]
     totals = check_totals(
         [
-            PricedLine(ln.quantity, ln.unit_price, ln.tax_rate_ppm, ln.comped)
-            for ln in lines
-            if ln.counts
-        ],
-        prices_include_tax=prices_include_tax,
-    )
-    paid, change = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(Payment.amount), 0),
-                func.coalesce(func.sum(Payment.change), 0),
-            ).where(Payment.check_id == check.id)
-        )
-    ).one()
-    fired = dict(
-        (
-            await session.execute(
-                select(CheckCourse.course, CheckCourse.fired_at).where(
-                    CheckCourse.check_id == check.id
-                )
+            PricedLine(
+                ln.quantity,
+                ln.unit_price,
+                ln.tax_rate_ppm,
+                ln.comped,
+                share_index=ln.share_index,
+                share_count=ln.share_count,
+                discount=whole_off[ln.id],
             )
-        ).all()
+            for ln in counted
+        ],
+        [a.adjustment for a in applied if a.on_check],
+        check.service_charge_ppm,
+        prices_include_tax=inclusive,
+        tax_rounding=check.tax_rounding,
+        tax_adjustment=check.tax_adjustment,
+        service_adjustment=check.service_adjustment,
     )
-    rules = await courses(session, check.location_id)
+    standing = {keys[ln.id] for ln in counted if not ln.comped}
+    shown = tuple(a for a in applied if a.on_check or a.line_id in standing)
+    rules: dict[str, CourseRule] = {}
+    fired: dict[str, datetime] = {}
+    for course in await session.execute(
+        COURSES, {"check_id": check_id, "location_id": check.location_id}
+    ):
+        if course.name is not None:
+            rules[course.name] = CourseRule(course.name, course.sort, course.fires_immediately)
+        if course.course is not None:
+            fired[course.course] = course.fired_at
     ordered = sorted(
         lines, key=lambda ln: (course_sort(rules, ln.course), ln.course, ln.seat or 0, ln.id)
     )
@@ -180,17 +225,24 @@ async def check_view(session: AsyncSession, check_id: int, prices_include_tax: b
         check.version,
         check.status,
         check.table_id,
-        table_name or "Counter",
-        server_name,
+        check.table_name or "Counter",
+        check.server_name,
         check.guest_count,
         check.opened_at,
         check.closed_at,
         grouped,
         totals,
-        int(paid),
-        int(change),
+        # Money given back is owed again: paid is net of refunds (tips never count).
+        int(check.paid) - int(check.refunded),
+        int(check.change),
         check.notes,
         check.allergies,
+        shown,
+        check.service_charge_ppm,
+        check.service_charge_reason,
+        inclusive,
+        cards_waiting=int(check.cards_waiting),
+        tax_rounding=check.tax_rounding,
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.models import AuditEntry
+
+# Core insert on the table, built once: every command writes one of these.
+_ENTRY = insert(cast(Table, AuditEntry.__table__))
 
 
 async def record(
@@ -21,11 +24,12 @@ async def record(
 ) -> None:
     """Write one audit row in the caller's transaction: it commits or vanishes with the act."""
     await session.execute(
-        insert(AuditEntry).values(
-            action=action,
-            subject=subject,
-            actor_id=actor_id,
-            approver_id=approver_id,
-            detail=detail,
-        )
+        _ENTRY,
+        {
+            "action": action,
+            "subject": subject,
+            "actor_id": actor_id,
+            "approver_id": approver_id,
+            "detail": detail,
+        },
     )

@@ -61,6 +61,15 @@ class UnitOfWork:
         self.session = session
         self._announce = announce
         self._pending: list[tuple[str, Any]] = []
+        self._last_steps: list[Callable[[], Awaitable[None]]] = []
+
+    def last_step(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run ``step`` in this transaction just before it commits.
+
+        For writes that take a hot lock (a station's ticket counter): done last, the lock is
+        held for the commit only, not for the rest of the command and the page it renders.
+        """
+        self._last_steps.append(step)
 
     def announce(self, channel: str, message: Any) -> None:
         """Queue a realtime announcement; sent after commit, dropped on rollback."""
@@ -68,6 +77,9 @@ class UnitOfWork:
             self._pending.append((channel, message))
 
     async def commit(self) -> None:
+        while self._last_steps:
+            step = self._last_steps.pop(0)
+            await step()
         await self.session.commit()
         pending, self._pending = self._pending, []
         if self._announce is not None:
@@ -76,4 +88,5 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         self._pending.clear()
+        self._last_steps.clear()
         await self.session.rollback()

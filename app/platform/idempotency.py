@@ -10,14 +10,29 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, Conflict
 from app.platform.models import IdempotencyKey
+
+_KEYS = cast(Table, IdempotencyKey.__table__)
+# Built once: these run on every command that carries a key (every payment).
+_CLAIM = (
+    insert(_KEYS)
+    .values(key=bindparam("claimed"), fingerprint=bindparam("mark"))
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(_KEYS.c.id)
+)
+_FIRST = select(IdempotencyKey).where(IdempotencyKey.key == bindparam("claimed"))
+_REMEMBER = (
+    update(_KEYS)
+    .where(_KEYS.c.key == bindparam("claimed"))
+    .values(result=bindparam("answer", type_=_KEYS.c.result.type))
+)
 
 
 def fingerprint(command: str, payload: dict[str, Any]) -> str:
@@ -41,17 +56,10 @@ async def claim(
     if len(key) > 100:
         raise BadInput("Idempotency key is too long (100 characters at most).")
     mark = fingerprint(command, payload)
-    inserted = await session.execute(
-        insert(IdempotencyKey)
-        .values(key=key, fingerprint=mark)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(IdempotencyKey.id)
-    )
+    inserted = await session.execute(_CLAIM, {"claimed": key, "mark": mark})
     if inserted.scalar_one_or_none() is not None:
         return Claim(key=key, replay=None)
-    first = (
-        await session.execute(select(IdempotencyKey).where(IdempotencyKey.key == key))
-    ).scalar_one()
+    first = (await session.execute(_FIRST, {"claimed": key})).scalar_one()
     if first.fingerprint != mark:
         raise Conflict("This request key was already used for a different action; nothing done.")
     return Claim(key=key, replay=first.result or {})
@@ -61,6 +69,4 @@ async def remember(session: AsyncSession, claim_: Claim, result: dict[str, Any])
     """Store the answer with the key, in the same transaction as the effect."""
     if claim_.key is None or claim_.replay is not None:
         return
-    await session.execute(
-        update(IdempotencyKey).where(IdempotencyKey.key == claim_.key).values(result=result)
-    )
+    await session.execute(_REMEMBER, {"claimed": claim_.key, "answer": result})

@@ -18,6 +18,7 @@ class Location(Base):
     """A restaurant. Every top-level row carries its location, ready for a group of them."""
 
     __tablename__ = "location"
+    __table_args__ = (CheckConstraint("tax_rounding IN ('line', 'check')", name="tax_rounding"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
@@ -25,6 +26,18 @@ class Location(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     #: EU-style menus show prices with tax in; US-style add tax on the check.
     prices_include_tax: Mapped[bool] = mapped_column(default=False)
+    #: "line": tax rounded on every line (what each line's receipt shows); "check": tax
+    #: summed exactly per rate over the check and rounded once.
+    tax_rounding: Mapped[str] = mapped_column(String(5), default="line", server_default="line")
+    #: Parties of this size or more get the service charge below (None: never automatic).
+    auto_gratuity_party_size: Mapped[int | None]
+    auto_gratuity_ppm: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Discounts worth more than this share of the check need a manager's approval.
+    discount_approval_ppm: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Suggested tips shown on the check, in ppm of the total ("150000,180000,200000").
+    tip_suggestions: Mapped[str] = mapped_column(
+        String(60), default="150000,180000,200000", server_default="150000,180000,200000"
+    )
 
 
 class Staff(Base):

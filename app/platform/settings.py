@@ -37,6 +37,9 @@ class Settings:
     device_pin_limit: int = 20
     #: Allowed websocket Origin hosts besides the server's own host.
     allowed_origins: tuple[str, ...] = ()
+    #: Run the in-process print worker (network printers). Off for a process that must not
+    #: print, and for test apps that do not want jobs changing under them.
+    print_worker: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -57,4 +60,5 @@ class Settings:
             allowed_origins=tuple(
                 o.strip() for o in env.get("BRIGADE_ALLOWED_ORIGINS", "").split(",") if o.strip()
             ),
+            print_worker=_bool(env.get("BRIGADE_PRINT_WORKER"), True),
         )

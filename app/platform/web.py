@@ -17,6 +17,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.enums import ScopeType
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -26,6 +27,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BrigadeError
 from app.platform.auth import Principal, principal_for
@@ -37,6 +39,8 @@ SESSION_COOKIE = "brigade_session"
 DEVICE_COOKIE = "brigade_device"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Where PrincipalMiddleware leaves its open session for the request's unit of work.
+SHARED_SESSION = "brigade_db_session"
 _ERROR_TARGET = re.compile(r"^#[A-Za-z][\w-]{0,40}$")
 
 
@@ -97,13 +101,30 @@ class PrincipalMiddleware(ASGIMiddleware):
         scope["brigade_device_key"] = device_key  # type: ignore[typeddict-unknown-key]
         scope["brigade_session_token"] = token  # type: ignore[typeddict-unknown-key]
         scope["brigade_cookie_secret"] = token or device_key or ""  # type: ignore[typeddict-unknown-key]
-        principal: Principal | None = None
-        if token:
-            maker = scope["litestar_app"].state.sessionmaker
+        scope["principal"] = None  # type: ignore[typeddict-unknown-key]
+        if not token:
+            await next_app(scope, receive, send)
+            return
+        maker = scope["litestar_app"].state.sessionmaker
+        if scope["type"] != ScopeType.HTTP:
+            # A websocket lives for hours: it must not hold a connection all that time.
             async with maker() as session:
-                principal = await principal_for(session, token)
-        scope["principal"] = principal  # type: ignore[typeddict-unknown-key]
-        await next_app(scope, receive, send)
+                scope["principal"] = await principal_for(session, token)  # type: ignore[typeddict-unknown-key]
+            await next_app(scope, receive, send)
+            return
+        # The request's own transaction starts here: the command (provide_uow) goes on in it,
+        # saving a connection checkout and a BEGIN/COMMIT per request. Read committed: the
+        # session lookup sees no older a snapshot than a separate transaction would have.
+        session = maker()
+        try:
+            scope["principal"] = await principal_for(session, token)  # type: ignore[typeddict-unknown-key]
+            # Nothing of the lookup stays cached for the command: it loads what it needs.
+            session.expunge_all()
+            scope[SHARED_SESSION] = session  # type: ignore[literal-required]
+            await next_app(scope, receive, send)
+        finally:
+            scope.pop(SHARED_SESSION, None)  # type: ignore[misc]
+            await session.close()
 
 
 def _parse_cookies(raw: str) -> dict[str, str]:
@@ -200,7 +221,9 @@ async def provide_uow(request: Request[Any, Any, Any]) -> AsyncGenerator[UnitOfW
     async def announce(channel: str, message: Any) -> None:
         plugin.publish(message, channel)
 
-    async with app.state.sessionmaker() as session:
+    shared = request.scope.pop(SHARED_SESSION, None)  # type: ignore[misc]
+    session = shared if isinstance(shared, AsyncSession) else app.state.sessionmaker()
+    async with session:
         uow = UnitOfWork(session, announce)
         try:
             yield uow

@@ -134,6 +134,8 @@ def running_server() -> Iterator[LiveServer]:
         "BRIGADE_SECRET_KEY": secrets.token_urlsafe(32),
         "BRIGADE_HOST": "127.0.0.1",
         "BRIGADE_WORKERS": "1",
+        # The demo's printers are not on this machine: printing would only raise alerts.
+        "BRIGADE_PRINT_WORKER": "0",
     }
     proc = subprocess.Popen(
         [brigade_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],

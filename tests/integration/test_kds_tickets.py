@@ -17,6 +17,7 @@ from app.platform.auth import PinGate
 from app.platform.db import UnitOfWork
 from kds import service, views
 from kds.models import Ticket
+from kds.reads import load_tickets
 from tests.conftest import PINS, STAFF_IDS
 from tests.demo_ids import station_id
 from tests.integration.test_many_hands import kitchen
@@ -41,6 +42,10 @@ async def test_void_after_fire_reaches_the_station_struck_and_must_be_cleared(
     assert (void.kind, [i.name for i in void.items]) == ("void", ["Burrata"])
     assert [(i.name, i.voided) for i in fire.items] == [("Burrata", True), ("Calamari", False)]
     assert views.all_day([fire, void]) == [("Calamari", 1)]
+    # The screens' feeds read the same tickets in one query: the same views, struck the same.
+    open_at_cold = (Ticket.station_id == cold) & Ticket.bumped_at.is_(None)
+    assert await load_tickets(session, open_at_cold) == [fire, void]
+    assert await load_tickets(session, Ticket.id.in_([void.id, fire.id])) == [fire, void]
     # A void makes nothing: clearing it needs no allergy confirmation.
     await uow_factory(service.bump_ticket, cold, void.id, ODE)
     session.expire_all()

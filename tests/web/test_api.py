@@ -53,7 +53,9 @@ async def test_integration_seats_orders_sends_and_pays_over_json(
     assert (await client.post(f"/api/v1/checks/{check}/send", headers=maria)).json() == {"sent": 1}
 
     view = (await client.get(f"/api/v1/checks/{check}", headers=maria)).json()
-    assert view["totals"] == {"subtotal": 2800, "tax": 249, "total": 3049, "comps": 0}
+    totals = {k: view["totals"][k] for k in ("subtotal", "comps", "discounts", "tax", "total")}
+    assert totals == {"subtotal": 2800, "comps": 0, "discounts": 0, "tax": 249, "total": 3049}
+    assert view["totals"]["tax_lines"] == [{"rate_ppm": 88_750, "base": 2800, "tax": 249}]
     assert view["balance"] == 3049
 
     ode = await bearer(client, "Ode")
@@ -69,7 +71,7 @@ async def test_integration_seats_orders_sends_and_pays_over_json(
         json={"tendered": 4000, "version": view["version"]},
         headers={**maria, "Idempotency-Key": "pay-1"},
     )
-    assert paid.json() == {"applied": 3049, "change": 951, "closed": True}
+    assert paid.json() == {"applied": 3049, "change": 951, "closed": True, "tip": 0}
     again = await client.post(
         f"/api/v1/checks/{check}/payments/cash",
         json={"tendered": 4000, "version": view["version"]},

@@ -230,3 +230,30 @@ def test_screen_catches_up_on_a_ticket_whose_announcement_was_lost(
         (ticket,) = line.tickets(check)
         assert f'id="ticket-{ticket.id}"' in push and "Salmon" in push
         assert time.monotonic() - started <= POLL_S * 2
+
+
+def test_a_routing_change_moves_held_lines_between_screens_pending_panels(
+    client_: TestClient[Litestar], line: Kitchen
+) -> None:
+    """Each station's feed keeps the routing map: a routing change must reach it at once."""
+    from app.menu.models import MenuItem
+    from kds import stations
+
+    ode = Device(client_, "Ode")
+    grill, cold = line.station("Grill"), line.station("Cold")
+    salmon = int(
+        line.call(lambda s: s.scalar(select(MenuItem.id).where(MenuItem.name == "Salmon")))
+    )
+    location = client_.app.state.location.id
+    with ode.use().websocket_connect(f"/kds/{grill}/feed") as screen:
+        screen.receive_text()
+        line.order("7", ["Burrata", "Salmon"])  # the mains (Salmon) are held
+        push = screen.receive_text()
+        while 'id="pending"' not in push:
+            push = screen.receive_text()
+        assert "Salmon" in push
+        line.portal.call(line.uow, stations.route_item, location, salmon, [cold], MARIA)
+        moved = screen.receive_text(timeout=POLL_S / 2)  # sooner than the periodic re-check
+        while 'id="pending"' not in moved:
+            moved = screen.receive_text(timeout=POLL_S / 2)
+        assert "Nothing held for later." in moved

@@ -1,0 +1,240 @@
+"""The bill as the guest sees it, on the tablet, handed over, or on paper.
+
+Built from the order screen's ``check_view`` (so the bill never disagrees with the check),
+plus what only the bill shows: shares of a shared item, discount names, tax per rate,
+suggested tips, and the payments with their change. Presenting it is in ``present.py``.
+
+Suggested tips follow the usual US practice: a percentage of the food and drink as charged
+before tax (after comps and discounts), because tax is not the server's service. A check that
+already carries a service charge (auto-gratuity) suggests no tip: the gratuity is included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.billing.models import CheckDiscount, Payment
+from app.core.errors import NotFound
+from app.core.money import allocate
+from app.orders.models import Check, CheckLine
+from app.orders.views import check_view
+from app.platform.models import Location
+
+PPM = 1_000_000
+
+
+def percent(ppm: int) -> str:
+    """150000 -> "15%", 88750 -> "8.875%": integers only, no float rounding."""
+    whole, rest = divmod(ppm, 10_000)
+    return f"{whole}.{rest:04d}".rstrip("0").rstrip(".") + "%"
+
+
+@dataclass(frozen=True, slots=True)
+class BillItem:
+    name: str
+    quantity: int
+    modifiers: tuple[str, ...]
+    amount: int
+    seat: int | None = None
+    comped: bool = False
+    #: "1/3" when one item is shared by several checks.
+    share: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BillSeat:
+    seat: int | None
+    items: tuple[BillItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRow:
+    label: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class TipSuggestion:
+    label: str  # "18%"
+    tip: int
+    total: int  # the check's total with this tip
+
+
+@dataclass(frozen=True, slots=True)
+class BillPayment:
+    id: int
+    method: str
+    label: str  # "Cash", "VISA ****4242": never more of a card than the last four
+    amount: int
+    tip: int
+    tendered: int
+    change: int
+    #: A card slip whose tip the guest writes in: print "Tip ____ Total ____".
+    tip_on_slip: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BillView:
+    check_id: int
+    number: int
+    status: str
+    location_name: str
+    table_name: str
+    server_name: str
+    guest_count: int
+    opened_at: datetime
+    closed_at: datetime | None
+    presented_at: datetime | None
+    timezone: str
+    seats: tuple[BillSeat, ...]
+    #: Split by seat: the bill shows each seat's heading.
+    by_seat: bool
+    subtotal: int
+    comps: int
+    discount_names: tuple[str, ...]
+    discounts: int
+    service_charge: int
+    service_charge_label: str
+    taxes: tuple[TaxRow, ...]
+    tax: int
+    prices_include_tax: bool
+    total: int
+    tip_base: int
+    tips: tuple[TipSuggestion, ...]
+    payments: tuple[BillPayment, ...]
+    paid: int
+    balance: int
+    change_given: int
+
+    @property
+    def items(self) -> list[BillItem]:
+        return [item for seat in self.seats for item in seat.items]
+
+
+def tip_suggestions(base: int, total: int, setting: str) -> tuple[TipSuggestion, ...]:
+    """Each configured percentage of ``base``, rounded half up to the minor unit."""
+    out = []
+    for raw in setting.split(","):
+        raw = raw.strip()
+        if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= PPM:
+            continue  # a mistyped setting drops that suggestion, never the bill
+        tip = (max(base, 0) * int(raw) + PPM // 2) // PPM
+        out.append(TipSuggestion(percent(int(raw)), tip, total + tip))
+    return tuple(out)
+
+
+def card_label(brand: str | None, last4: str | None) -> str:
+    return f"{(brand or 'Card').upper()} ****{last4}" if last4 else (brand or "Card").upper()
+
+
+# Built once: a bill is read for every receipt, so on every payment.
+_PAYMENTS = select(Payment).where(Payment.check_id == bindparam("check_id")).order_by(Payment.id)
+_SHARES = select(CheckLine.id, CheckLine.share_index, CheckLine.share_count).where(
+    CheckLine.check_id == bindparam("check_id"), CheckLine.share_count > 1
+)
+_DISCOUNT_NAMES = (
+    select(CheckDiscount.name)
+    .where(CheckDiscount.check_id == bindparam("check_id"), CheckDiscount.removed_at.is_(None))
+    .order_by(CheckDiscount.id)
+)
+
+
+async def _payments(session: AsyncSession, check_id: int) -> tuple[BillPayment, ...]:
+    rows = await session.scalars(_PAYMENTS, {"check_id": check_id})
+    return tuple(
+        BillPayment(
+            p.id,
+            p.method,
+            "Cash" if p.method == "cash" else card_label(p.card_brand, p.card_last4),
+            p.amount,
+            p.tip,
+            p.tendered,
+            p.change,
+            tip_on_slip=p.method == "card" and p.tip == 0 and p.tip_adjusted_at is None,
+        )
+        for p in rows.all()
+    )
+
+
+async def bill_view(session: AsyncSession, check_id: int) -> BillView:
+    check = await session.get(Check, check_id)
+    if check is None:
+        raise NotFound("That check does not exist.")
+    location = await session.get(Location, check.location_id)
+    assert location is not None
+    view = await check_view(session, check_id, location.prices_include_tax)
+    shares = {
+        row.id: (row.share_index, row.share_count)
+        for row in (await session.execute(_SHARES, {"check_id": check_id})).all()
+    }
+    items = []
+    for line in sorted(
+        (ln for ln in view.lines if ln.counts), key=lambda ln: (ln.seat or 0, ln.id)
+    ):
+        amount, share = line.amount, ""
+        if line.id in shares:
+            index, count = shares[line.id]
+            # The shares of one item always add up to the item: largest remainder.
+            amount, share = allocate(line.amount, [1] * count)[index], f"1/{count}"
+        modifiers = tuple(m.strip() for m in line.modifiers.split(",") if m.strip())
+        items.append(
+            BillItem(line.name, line.quantity, modifiers, amount, line.seat, line.comped, share)
+        )
+    by_seat = check.split_from_id is not None and bool(items) and all(i.seat for i in items)
+    seat_numbers = sorted({i.seat for i in items}, key=lambda s: s or 0) if by_seat else [None]
+    seats = tuple(
+        BillSeat(s, tuple(i for i in items if not by_seat or i.seat == s)) for s in seat_numbers
+    )
+    names = tuple(await session.scalars(_DISCOUNT_NAMES, {"check_id": check_id}))
+    totals = view.totals
+    word = "incl. tax" if location.prices_include_tax else "Tax"
+    taxes = tuple(TaxRow(f"{word} {percent(t.rate_ppm)}", t.tax) for t in totals.tax_lines if t.tax)
+    if not taxes and totals.tax:
+        taxes = (TaxRow(word, totals.tax),)
+    base = totals.subtotal - totals.comps - totals.discounts
+    if location.prices_include_tax:
+        base -= totals.tax
+    payments = await _payments(session, check_id)
+    paid = sum(p.amount for p in payments)
+    return BillView(
+        check_id=view.id,
+        number=view.number,
+        status=view.status,
+        location_name=location.name,
+        table_name=view.table_name,
+        server_name=view.server_name,
+        guest_count=view.guest_count,
+        opened_at=view.opened_at,
+        closed_at=view.closed_at,
+        presented_at=check.presented_at,
+        timezone=location.timezone,
+        seats=seats,
+        by_seat=by_seat,
+        subtotal=totals.subtotal,
+        comps=totals.comps,
+        discount_names=names,
+        discounts=totals.discounts,
+        service_charge=totals.service_charge,
+        service_charge_label=_service_label(check),
+        taxes=taxes,
+        tax=totals.tax,
+        prices_include_tax=location.prices_include_tax,
+        total=totals.total,
+        tip_base=max(base, 0),
+        tips=()
+        if totals.service_charge
+        else tip_suggestions(base, totals.total, location.tip_suggestions),
+        payments=payments,
+        paid=paid,
+        balance=totals.total - paid,
+        change_given=sum(p.change for p in payments),
+    )
+
+
+def _service_label(check: Check) -> str:
+    label = check.service_charge_reason.strip() or "Service charge"
+    return f"{label} {percent(check.service_charge_ppm)}" if check.service_charge_ppm else label

@@ -1,0 +1,124 @@
+"""The statements behind ``check_view``, built once at import: the order screen, the payment
+and the bill all read a check through them, so they are compiled and cached only once."""
+
+from __future__ import annotations
+
+from sqlalchemy import BindParameter, and_, bindparam, case, exists, func, or_, select
+
+from app.billing.models import CheckDiscount, Payment, PaymentAttempt, Refund
+from app.floor.models import DiningTable
+from app.menu.models import Course
+from app.orders.models import Check, CheckCourse, CheckLine
+from app.platform.models import Location, Staff
+
+_checks, _lines, _discounts = Check.__table__, CheckLine.__table__, CheckDiscount.__table__
+_CHECK_ID: BindParameter[int] = bindparam("check_id")
+_LOCATION_ID: BindParameter[int] = bindparam("location_id")
+_LINE_KEY = case(
+    (and_(_lines.c.share_count > 1, _lines.c.share_group.is_not(None)), _lines.c.share_group),
+    else_=_lines.c.id,
+)
+#: The check, its table, server and location settings, and the money taken, in one trip.
+HEAD = (
+    select(
+        _checks.c.id,
+        _checks.c.number,
+        _checks.c.version,
+        _checks.c.status,
+        _checks.c.table_id,
+        _checks.c.guest_count,
+        _checks.c.opened_at,
+        _checks.c.closed_at,
+        _checks.c.notes,
+        _checks.c.allergies,
+        _checks.c.service_charge_ppm,
+        _checks.c.service_charge_reason,
+        _checks.c.tax_adjustment,
+        _checks.c.service_adjustment,
+        _checks.c.location_id,
+        DiningTable.__table__.c.name.label("table_name"),
+        Staff.__table__.c.name.label("server_name"),
+        Location.__table__.c.prices_include_tax,
+        Location.__table__.c.tax_rounding,
+        select(func.coalesce(func.sum(Payment.amount), 0))
+        .where(Payment.check_id == _CHECK_ID)
+        .scalar_subquery()
+        .label("paid"),
+        select(func.coalesce(func.sum(Payment.change), 0))
+        .where(Payment.check_id == _CHECK_ID)
+        .scalar_subquery()
+        .label("change"),
+        select(func.coalesce(func.sum(Refund.amount), 0))
+        .where(Refund.check_id == _CHECK_ID)
+        .scalar_subquery()
+        .label("refunded"),
+        # Exactly when applied_discounts would find something (the same line keys).
+        exists()
+        .where(
+            _discounts.c.removed_at.is_(None),
+            or_(
+                and_(_discounts.c.line_id.is_(None), _discounts.c.check_id == _CHECK_ID),
+                _discounts.c.line_id.in_(
+                    select(_LINE_KEY).where(_lines.c.check_id == _CHECK_ID).scalar_subquery()
+                ),
+            ),
+        )
+        .label("has_discounts"),
+        select(func.count())
+        .select_from(PaymentAttempt)
+        .where(
+            PaymentAttempt.check_id == _CHECK_ID,
+            PaymentAttempt.status.in_(("pending", "timed_out")),
+        )
+        .scalar_subquery()
+        .label("cards_waiting"),
+    )
+    .select_from(_checks)
+    .outerjoin(DiningTable.__table__, DiningTable.__table__.c.id == _checks.c.table_id)
+    .join(Staff.__table__, Staff.__table__.c.id == _checks.c.server_id)
+    .join(Location.__table__, Location.__table__.c.id == _checks.c.location_id)
+    .where(_checks.c.id == _CHECK_ID)
+)
+LINES = (
+    select(
+        _lines.c.id,
+        _lines.c.name,
+        _lines.c.quantity,
+        _lines.c.unit_price,
+        _lines.c.modifiers,
+        _lines.c.note,
+        _lines.c.seat,
+        _lines.c.course,
+        _lines.c.status,
+        _lines.c.tax_rate_ppm,
+        _lines.c.hold,
+        _lines.c.comped_at,
+        _lines.c.void_reason,
+        _lines.c.share_index,
+        _lines.c.share_count,
+        _lines.c.share_group,
+    )
+    .where(_lines.c.check_id == _CHECK_ID)
+    .order_by(_lines.c.id)
+)
+# The location's courses and this check's fired ones side by side (a fired course may have
+# been renamed or deleted since, hence the full join).
+_rules = (
+    select(Course.__table__).where(Course.__table__.c.location_id == _LOCATION_ID).subquery("rules")
+)
+_fired = (
+    select(CheckCourse.__table__)
+    .where(CheckCourse.__table__.c.check_id == _CHECK_ID)
+    .subquery("fired")
+)
+COURSES = (
+    select(
+        _rules.c.name,
+        _rules.c.sort,
+        _rules.c.fires_immediately,
+        _fired.c.course,
+        _fired.c.fired_at,
+    )
+    .select_from(_rules.join(_fired, _rules.c.name == _fired.c.course, full=True))
+    .order_by(_rules.c.sort, _rules.c.id)
+)

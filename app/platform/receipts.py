@@ -1,0 +1,68 @@
+"""The seam between billing and the receipt printer.
+
+Billing says what happened (a check was presented, a payment taken, the drawer must open);
+the printers listen and queue ESC/POS jobs on the location's receipt printer. They are wired
+together only in ``app/main.py``, so billing never imports ``printers``. Listeners run in the
+caller's transaction: a receipt job exists exactly when its payment does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from app.platform.db import UnitOfWork
+
+#: print_job.kind of each paper: the guest check (the bill), a receipt, a drawer pulse.
+CHECK, RECEIPT, KICK = "check", "receipt", "kick"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRequest:
+    kind: str
+    #: Where to print; None: the location of the check or payment.
+    location_id: int | None = None
+    check_id: int | None = None
+    payment_id: int | None = None
+    #: Printed before: the paper says REPRINT (a bill) or COPY (a receipt).
+    reprint: bool = False
+    #: Pulse the cash drawer (cash only: the printer side refuses it for anything else).
+    open_drawer: bool = False
+
+
+#: A listener queues what it prints and returns how many jobs it queued.
+ReceiptListener = Callable[[UnitOfWork, ReceiptRequest], Awaitable[int]]
+
+
+class ReceiptBus:
+    def __init__(self) -> None:
+        self._listeners: list[ReceiptListener] = []
+
+    def subscribe(self, listener: ReceiptListener) -> None:
+        self._listeners.append(listener)
+
+    async def _publish(self, uow: UnitOfWork, request: ReceiptRequest) -> int:
+        queued = 0
+        for listener in self._listeners:
+            queued += await listener(uow, request)
+        return queued
+
+    async def check_presented(self, uow: UnitOfWork, check_id: int, *, reprint: bool) -> int:
+        """Print the guest check (the bill with suggested tips)."""
+        return await self._publish(uow, ReceiptRequest(CHECK, check_id=check_id, reprint=reprint))
+
+    async def payment_taken(self, uow: UnitOfWork, payment_id: int, open_drawer: bool) -> int:
+        """Print the receipt of one payment (with the card slip to sign when the tip is to be
+        written on it); with ``open_drawer``, a cash payment first pulses the drawer."""
+        return await self._publish(
+            uow,
+            ReceiptRequest(RECEIPT, payment_id=payment_id, open_drawer=open_drawer),
+        )
+
+    async def receipt_copy(self, uow: UnitOfWork, check_id: int) -> int:
+        """The receipt of a check again, headed COPY (the guest asks for one afterwards)."""
+        return await self._publish(uow, ReceiptRequest(RECEIPT, check_id=check_id, reprint=True))
+
+    async def open_drawer(self, uow: UnitOfWork, location_id: int) -> int:
+        """Pulse the drawer alone: a float counted in, cash put in or taken out."""
+        return await self._publish(uow, ReceiptRequest(KICK, location_id, open_drawer=True))

@@ -1,0 +1,138 @@
+"""Receipt printer jobs: guest checks, receipts and drawer pulses on the location's printer
+marked ``prints_receipts`` (the one with the cash drawer on its kick port).
+
+Subscribed to the app's ``ReceiptBus`` in ``app/main.py``; runs in the caller's transaction,
+so a receipt job exists exactly when its payment does. Jobs are ordinary ``print_job`` rows
+(no kitchen ticket): the print worker or agent prints them like any other, and a failure
+is listed on the Printers page (a receipt printer has no backup station).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, bindparam, func, insert, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.billing.models import Payment
+from app.billing.presentation import bill_view
+from app.core.money import format_money
+from app.orders.models import Check
+from app.platform.db import UnitOfWork
+from app.platform.models import Location
+from app.platform.receipts import CHECK, KICK, RECEIPT, ReceiptRequest
+from printers.models import Printer, PrintJob
+from printers.receipt import render_guest_check, render_kick, render_receipt
+from printers.service import PRINTERS_CHANNEL
+
+# Formatting an amount through babel costs about 0.1 ms and a receipt shows ten or more;
+# the same prices come back on every receipt, and the result depends only on the arguments.
+_format_money = lru_cache(maxsize=4096)(format_money)
+
+
+async def receipt_printer(session: AsyncSession, location_id: int) -> Printer | None:
+    """The location's receipt printer (the first marked, if someone marked two)."""
+    return await session.scalar(
+        select(Printer)
+        .where(Printer.location_id == location_id, Printer.prints_receipts.is_(True))
+        .order_by(Printer.id)
+        .limit(1)
+    )
+
+
+_receipt_printer = and_(Printer.location_id == Location.id, Printer.prints_receipts.is_(True))
+_PRINTER = (Printer.id.label("printer_id"), Printer.columns, func.now().label("now"))
+# Everything a paper needs in one round trip, built once: the payment's method (a card never
+# opens the drawer), the check and location (loaded into the session, so the bill view
+# finds them there), the receipt printer, and the database's clock for "printed at".
+_FOR_PAYMENT = (
+    select(Payment.method, Check, Location, *_PRINTER)
+    .join(Check, Check.id == Payment.check_id)
+    .join(Location, Location.id == Check.location_id)
+    .join(Printer, _receipt_printer)
+    .where(Payment.id == bindparam("payment_id"))
+    .order_by(Printer.id)
+    .limit(1)
+)
+_FOR_CHECK = (
+    select(literal(None).label("method"), Check, Location, *_PRINTER)
+    .join(Location, Location.id == Check.location_id)
+    .join(Printer, _receipt_printer)
+    .where(Check.id == bindparam("check_id"))
+    .order_by(Printer.id)
+    .limit(1)
+)
+_FOR_LOCATION = (
+    select(literal(None).label("method"), literal(None).label("Check"), Location, *_PRINTER)
+    .join(Printer, _receipt_printer)
+    .where(Location.id == bindparam("location_id"))
+    .order_by(Printer.id)
+    .limit(1)
+)
+
+
+async def _add(session: AsyncSession, printer_id: int, jobs: list[tuple[str, bytes]]) -> list[int]:
+    """The papers of one request in one statement, in order (the drawer pulse first)."""
+    ids = await session.scalars(
+        insert(PrintJob)
+        .values(
+            [
+                {"printer_id": printer_id, "ticket_id": None, "kind": k, "payload": p}
+                for k, p in jobs
+            ]
+        )
+        .returning(PrintJob.id)
+    )
+    return [int(i) for i in ids.all()]
+
+
+async def receipt_jobs(uow: UnitOfWork, request: ReceiptRequest) -> int:
+    """Queue what ``request`` asks for; returns the jobs queued (0: no receipt printer)."""
+    session = uow.session
+    if request.payment_id is not None:
+        found = await session.execute(_FOR_PAYMENT, {"payment_id": request.payment_id})
+    elif request.location_id is None and request.check_id is not None:
+        found = await session.execute(_FOR_CHECK, {"check_id": request.check_id})
+    elif request.location_id is not None:
+        found = await session.execute(_FOR_LOCATION, {"location_id": request.location_id})
+    else:
+        return 0
+    row = found.first()
+    if row is None:  # no such payment or check, or no receipt printer
+        return 0
+    method, check, location = row.method, row.Check, row.Location
+    jobs: list[tuple[str, bytes]] = []
+    # Cash only: a card payment never opens the drawer, whatever the caller asked.
+    if request.open_drawer and (request.kind == KICK or method == "cash"):
+        # First, so the drawer is open while the receipt prints.
+        jobs.append((KICK, render_kick()))
+    check_id = check.id if check is not None else request.check_id
+    if request.kind in (CHECK, RECEIPT) and check_id is not None:
+        bill = await bill_view(session, check_id)
+
+        def money(minor: int) -> str:
+            return _format_money(minor, location.currency, location.locale)
+
+        now: datetime = row.now
+        printed = now.astimezone(ZoneInfo(location.timezone or "UTC")).strftime("%Y-%m-%d %H:%M")
+        if request.kind == CHECK:
+            payload = render_guest_check(
+                bill, money, printed=printed, columns=row.columns, reprint=request.reprint
+            )
+        else:
+            payload = render_receipt(
+                bill,
+                money,
+                printed=printed,
+                columns=row.columns,
+                payment_id=request.payment_id,
+                copy=request.reprint,
+            )
+        jobs.append((request.kind, payload))
+    if not jobs:
+        return 0
+    made = await _add(session, row.printer_id, jobs)
+    uow.announce(PRINTERS_CHANNEL, {"jobs": made})
+    return len(made)

@@ -1,0 +1,51 @@
+"""Money invariants checked on every test database before it is dropped (MNY-4, PAY-2).
+
+Whatever a test did, through whichever door, the books it leaves behind must add up.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+
+#: Each query returns the rows that break the rule; the rule's name says what was broken.
+RULES = {
+    "closed check: total = subtotal - comps - discounts + service charge (+ tax when added)": """
+        SELECT c.id, c.subtotal, c.comps, c.discounts, c.service_charge, c.tax, c.total
+        FROM guest_check c JOIN location l ON l.id = c.location_id
+        WHERE c.status = 'closed' AND c.total <> c.subtotal - c.comps - c.discounts
+            + c.service_charge + CASE WHEN l.prices_include_tax THEN 0 ELSE c.tax END
+    """,
+    # A refund before the close put money owing again; one after it is a correction of a
+    # closed check (never an edit of it), so it does not count here.
+    "closed check: payments less refunds made while it was open = its total": """
+        SELECT c.id, c.total, p.paid, coalesce(r.refunded, 0) AS refunded
+        FROM guest_check c
+        JOIN LATERAL (SELECT coalesce(sum(amount), 0) AS paid FROM payment
+                      WHERE check_id = c.id) p ON true
+        LEFT JOIN LATERAL (SELECT sum(amount) AS refunded FROM refund
+                           WHERE check_id = c.id AND created_at <= c.closed_at) r ON true
+        WHERE c.status = 'closed' AND p.paid - coalesce(r.refunded, 0) <> c.total
+    """,
+    "refunds never exceed what the payment captured": """
+        SELECT p.id, p.amount, p.tip, sum(r.amount) AS refunded, sum(r.tip) AS tip_refunded
+        FROM payment p JOIN refund r ON r.payment_id = p.id
+        GROUP BY p.id HAVING sum(r.amount) > p.amount OR sum(r.tip) > p.tip
+    """,
+    "a refund is on the check of its payment": """
+        SELECT r.id FROM refund r JOIN payment p ON p.id = r.payment_id
+        WHERE r.check_id <> p.check_id
+    """,
+}
+
+
+async def broken_money_rules(dsn: str) -> list[str]:
+    conn = await asyncpg.connect(dsn.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        broken = []
+        for rule, query in RULES.items():
+            rows = await conn.fetch(query)
+            if rows:
+                broken.append(f"{rule}: {[dict(r) for r in rows[:5]]}")
+        return broken
+    finally:
+        await conn.close()
