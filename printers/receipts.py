@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.billing.models import Payment
 from app.billing.presentation import bill_view
 from app.core.money import format_money
+from app.menu.availability import zone_named
 from app.orders.models import Check
 from app.platform.db import UnitOfWork
 from app.platform.models import Location
@@ -30,16 +30,6 @@ from printers.service import PRINTERS_CHANNEL
 # Formatting an amount through babel costs about 0.1 ms and a receipt shows ten or more;
 # the same prices come back on every receipt, and the result depends only on the arguments.
 _format_money = lru_cache(maxsize=4096)(format_money)
-
-
-async def receipt_printer(session: AsyncSession, location_id: int) -> Printer | None:
-    """The location's receipt printer (the first marked, if someone marked two)."""
-    return await session.scalar(
-        select(Printer)
-        .where(Printer.location_id == location_id, Printer.prints_receipts.is_(True))
-        .order_by(Printer.id)
-        .limit(1)
-    )
 
 
 _receipt_printer = and_(Printer.location_id == Location.id, Printer.prints_receipts.is_(True))
@@ -116,7 +106,7 @@ async def receipt_jobs(uow: UnitOfWork, request: ReceiptRequest) -> int:
             return _format_money(minor, location.currency, location.locale)
 
         now: datetime = row.now
-        printed = now.astimezone(ZoneInfo(location.timezone or "UTC")).strftime("%Y-%m-%d %H:%M")
+        printed = now.astimezone(zone_named(location.timezone)).strftime("%Y-%m-%d %H:%M")
         if request.kind == CHECK:
             payload = render_guest_check(
                 bill, money, printed=printed, columns=row.columns, reprint=request.reprint

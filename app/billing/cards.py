@@ -88,7 +88,7 @@ async def charge_card(
     if attempt is None:
         check, view = await ready_to_pay(session, check_id, expected_version, prices_include_tax)
         check_amount(amount, view.balance, "the card")
-        await refuse_if_card_waiting(session, check.id)
+        refuse_if_card_waiting(view)
         attempt = await _open_attempt(uow, check, key, amount, tip, staff_id, terminal.name)
         outcome = await _ask(terminal.charge(amount, tip, tip_prompt, attempt.terminal_ref or ""))
     else:

@@ -20,11 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.billing.models import CheckDiscount, Payment
 from app.core.errors import NotFound
 from app.core.money import allocate
+from app.core.tax import PPM
 from app.orders.models import Check, CheckLine
 from app.orders.views import check_view
 from app.platform.models import Location
-
-PPM = 1_000_000
 
 
 def percent(ppm: int) -> str:
@@ -199,7 +198,6 @@ async def bill_view(session: AsyncSession, check_id: int) -> BillView:
     if location.prices_include_tax:
         base -= totals.tax
     payments = await _payments(session, check_id)
-    paid = sum(p.amount for p in payments)
     return BillView(
         check_id=view.id,
         number=view.number,
@@ -229,8 +227,9 @@ async def bill_view(session: AsyncSession, check_id: int) -> BillView:
         if totals.service_charge
         else tip_suggestions(base, totals.total, location.tip_suggestions),
         payments=payments,
-        paid=paid,
-        balance=totals.total - paid,
+        # Net of refunds, as the check itself counts it: money given back is owed again.
+        paid=view.paid,
+        balance=view.balance,
         change_given=sum(p.change for p in payments),
     )
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.drawers import drawer_for_cash
-from app.billing.models import Payment, PaymentAttempt
+from app.billing.models import Payment
 from app.core.check_math import tender_cash
 from app.core.errors import BadInput, Conflict
 from app.floor.service import table_needs_bussing
@@ -42,18 +42,10 @@ class CashResult:
     tip: int = 0
 
 
-async def refuse_if_card_waiting(session: AsyncSession, check_id: int) -> None:
+def refuse_if_card_waiting(view: CheckView) -> None:
     """A card charge with no answer yet may have gone through: settle it before any other
-    payment, or the guest could pay twice."""
-    waiting = await session.scalar(
-        select(func.count())
-        .select_from(PaymentAttempt)
-        .where(
-            PaymentAttempt.check_id == check_id,
-            PaymentAttempt.status.in_(("pending", "timed_out")),
-        )
-    )
-    if waiting:
+    payment, or the guest could pay twice (the view is read under the check's lock)."""
+    if view.cards_waiting:
         raise Conflict(CARD_WAITING)
 
 
@@ -215,7 +207,7 @@ async def close_settled(
     check, view = await ready_to_pay(session, check_id, expected_version, prices_include_tax)
     if view.balance != 0:
         raise BadInput("This check still has money owing: take the payment.")
-    await refuse_if_card_waiting(session, check.id)
+    refuse_if_card_waiting(view)
     check = await _close(uow, check, view)
     await audit.record(
         session, "close_check", f"check:{check.id}", actor_id=staff_id, method="none", amount=0

@@ -9,10 +9,11 @@ shares of every line already add up, and nothing is adjusted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,12 +31,17 @@ class Carried:
 
     tax: int
     service_charge: int
+    tax_rounding: str
 
 
 async def carried(session: AsyncSession, check_ids: Sequence[int]) -> Carried:
     """The tax and service charge the checks carry now (their adjustments included)."""
     views = [await check_view(session, c) for c in check_ids]
-    return Carried(sum(v.totals.tax for v in views), sum(v.totals.service_charge for v in views))
+    return Carried(
+        sum(v.totals.tax for v in views),
+        sum(v.totals.service_charge for v in views),
+        views[0].tax_rounding if views else "line",
+    )
 
 
 def service_adjustments(
@@ -102,40 +108,39 @@ async def rebalance(
     """After a split or merge: the checks touched carry exactly the service charge and tax
     they carried before between them (``even``: an even split, whose parts should owe the
     same to a unit)."""
+    by_check = before.tax_rounding == "check"
+    if not before.service_charge and not by_check:
+        return  # shares of every line already add up: nothing to hand out
     ids = sorted(set(check_ids))
-    await _set(
-        session,
-        ids,
-        "service_adjustment",
-        lambda views, now: service_adjustments(views, now, before.service_charge),
-    )
-    await _set(
-        session,
-        ids,
-        "tax_adjustment",
-        lambda views, now: (
-            adjustments(views, now, before.tax, even)
-            if views[0].tax_rounding == "check"
-            else list(now)
-        ),
-    )
-
-
-async def _set(
-    session: AsyncSession,
-    ids: list[int],
-    column: str,
-    work_out: Callable[[list[CheckView], list[int]], list[int]],
-) -> None:
-    now: dict[int, int] = dict(
-        (
-            await session.execute(select(Check.id, getattr(Check, column)).where(Check.id.in_(ids)))
-        ).all()
-    )
+    now = {
+        row.id: row
+        for row in await session.execute(
+            select(Check.id, Check.service_adjustment, Check.tax_adjustment).where(
+                Check.id.in_(ids)
+            )
+        )
+    }
     views = [await check_view(session, c) for c in ids]
-    wanted = work_out(views, [now[c] for c in ids])
+    service = service_adjustments(
+        views, [now[c].service_adjustment for c in ids], before.service_charge
+    )
+    changed = await _write(session, ids, "service_adjustment", service, now)
+    if not by_check:
+        return
+    if changed:  # the service charge moved the totals the tax is balanced against
+        views = [await check_view(session, c) for c in ids]
+    tax = adjustments(views, [now[c].tax_adjustment for c in ids], before.tax, even)
+    await _write(session, ids, "tax_adjustment", tax, now)
+
+
+async def _write(
+    session: AsyncSession, ids: list[int], column: str, wanted: list[int], now: dict[int, Any]
+) -> bool:
+    changed = False
     for check_id, adjustment in zip(ids, wanted, strict=True):
-        if adjustment != now[check_id]:
+        if adjustment != getattr(now[check_id], column):
+            changed = True
             await session.execute(
                 update(Check).where(Check.id == check_id).values({column: adjustment})
             )
+    return changed

@@ -8,9 +8,8 @@ drawer, on the same business day): after that the money has been counted and pai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.billing.models import DrawerSession, Payment, Refund
 from app.billing.terminal import APPROVED, PaymentTerminal
 from app.core.errors import BadInput, NotFound, Refused
+from app.menu.availability import zone_named
 from app.orders.models import Check
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
@@ -104,9 +104,9 @@ async def _still_adjustable(session: AsyncSession, payment: Payment, location_id
         raise Refused("Tips can be changed on the day of the payment only.")
 
 
-async def _zone(session: AsyncSession, location_id: int) -> ZoneInfo:
+async def _zone(session: AsyncSession, location_id: int) -> tzinfo:
     name = await session.scalar(select(Location.timezone).where(Location.id == location_id))
-    return ZoneInfo(name or "UTC")
+    return zone_named(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ async def tips_by_server(
 ) -> list[ServerTips]:
     """Each server's tips on a business day (location's time zone) or in one drawer session."""
     zone = await _zone(session, location_id)
-    local_day = cast(func.timezone(zone.key, Payment.taken_at), Date)
+    local_day = cast(func.timezone(getattr(zone, "key", "UTC"), Payment.taken_at), Date)
     where = [Check.location_id == location_id]
     if drawer_session_id is not None:
         where.append(Payment.drawer_session_id == drawer_session_id)

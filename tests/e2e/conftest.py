@@ -40,6 +40,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """A run that also holds async tests skips the browser tests (after -m/-k selection)."""
     e2e = [item for item in session.items if _is_e2e(item)]
     if e2e and len(e2e) != len(session.items):
+        if os.environ.get("CI"):
+            # CI runs `make test`, which runs the browser tests on their own: a CI run that
+            # mixes them would skip them silently, so it is refused instead.
+            raise pytest.UsageError("run the browser tests in their own pytest: make e2e")
         skip = pytest.mark.skip(
             reason="browser tests run in their own pytest process: .venv/bin/pytest tests/e2e"
         )
