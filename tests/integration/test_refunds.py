@@ -205,3 +205,22 @@ async def test_refunds_never_exceed_what_each_payment_captured(
         await session.rollback()
         assert tuple(refunded) == back.get(payment_id, (0, 0))
         assert refunded[0] <= amount and refunded[1] <= tip
+
+
+async def test_the_bill_owes_what_the_check_owes_after_a_refund_on_an_open_check(
+    uow_factory: Any, session: AsyncSession
+) -> None:
+    from app.billing.presentation import bill_view
+    from app.orders.views import check_view
+
+    check = await counter_check(uow_factory, session, "Burrata", "Calamari")
+    terminal = SimulatedTerminal()
+    _, balance = await shown(session, check)
+    paid = await card(uow_factory, session, check, balance - 500, terminal, "part")
+    await uow_factory(refund, paid.payment_id, 300, 0, [], "wrong amount", MARIA, OK, terminal, "r")
+    session.expire_all()
+    view = await check_view(session, check)
+    bill = await bill_view(session, check)
+    # Money given back is owed again, on the printed bill as on the check.
+    assert view.balance == 800
+    assert (bill.paid, bill.balance) == (view.paid, view.balance)
