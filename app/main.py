@@ -47,7 +47,7 @@ from app.platform.realtime import make_channels
 from app.platform.receipts import ReceiptBus
 from app.platform.settings import ROOT, Settings
 from app.platform.templating import make_engine as make_template_engine
-from app.platform.templating import set_currency
+from app.platform.templating import set_currency, set_timezone
 from app.platform.web import (
     PrincipalMiddleware,
     brigade_error_handler,
@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.location = location or DEFAULT_LOCATION
         loc = app.state.location
         set_currency(templates.engine, loc.currency, loc.locale)
+        set_timezone(templates.engine, loc.timezone)
 
     async def on_shutdown(app: Litestar) -> None:
         await engine.dispose()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, FileSystemLoader, pass_context
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -42,6 +43,7 @@ def make_environment(currency: str = "USD", locale: str = "en_US") -> Environmen
 
     env.globals["csrf_token"] = csrf_token
     env.globals["principal"] = principal
+    set_timezone(env, "UTC")
     return env
 
 
@@ -50,6 +52,15 @@ def set_currency(env: Environment, currency: str, locale: str) -> None:
     exponent = currency_exponent(currency)
     env.filters["money"] = lambda minor: format_money(int(minor), currency, locale)
     env.filters["plain"] = lambda minor: str(to_decimal(int(minor), exponent))
+
+
+def set_timezone(env: Environment, name: str | None) -> None:
+    """``local``: a stored (UTC) moment as the restaurant's clock shows it ("%H:%M")."""
+    try:
+        zone: tzinfo = ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC  # a mistyped zone must not stop the screens
+    env.filters["local"] = lambda moment, fmt="%H:%M": moment.astimezone(zone).strftime(fmt)
 
 
 def make_engine(currency: str, locale: str) -> JinjaTemplateEngine:

@@ -121,3 +121,17 @@ async def test_only_managers_handle_the_drawers(
     )
     assert page.status_code == took.status_code == 403
     assert await session.scalar(select(func.count()).select_from(DrawerMovement)) == 0
+
+
+async def test_drawer_times_are_on_the_restaurants_clock(
+    client: AsyncTestClient[Litestar], session: AsyncSession
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    opened = await session.scalar(select(DrawerSession.opened_at).limit(1))
+    assert opened is not None
+    await sign_in(client, "Mia")
+    page = await client.get("/drawers")
+    # The demo restaurant is in New York; the database keeps UTC.
+    local = opened.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
+    assert f"at {local}" in page.text
