@@ -92,7 +92,7 @@ class ApiController(Controller):
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> list[dict[str, Any]]:
         location = request.app.state.location
-        floors = await floor.floor_plan(uow.session, location.id, location.prices_include_tax)
+        floors = await floor.floor_plan(uow.session, location.id)
         return [asdict(f) for f in floors]
 
     @post("/checks", status_code=201)
@@ -120,9 +120,7 @@ class ApiController(Controller):
         check_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> dict[str, Any]:
-        check = await check_view(
-            uow.session, check_id, request.app.state.location.prices_include_tax
-        )
+        check = await check_view(uow.session, check_id)
         return {**asdict(check), "balance": check.balance}
 
     @post("/checks/{check_id:int}/lines", status_code=201)
@@ -166,7 +164,6 @@ class ApiController(Controller):
             data.tendered,
             data.version,
             _staff_id(request),
-            request.app.state.location.prices_include_tax,
             key=idempotency_key,
             receipts=request.app.state.receipts,
         )

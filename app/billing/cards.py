@@ -60,7 +60,6 @@ async def charge_card(
     terminal: PaymentTerminal,
     key: str | None,
     tip_prompt: bool = False,
-    prices_include_tax: bool | None = None,
     receipts: ReceiptBus | None = None,
 ) -> CardResult:
     """Charge ``amount`` (any part of the balance) + ``tip`` on the terminal, exactly once."""
@@ -86,7 +85,7 @@ async def charge_card(
     if attempt is not None and attempt.status in FINAL:
         return await answer(session, attempt)
     if attempt is None:
-        check, view = await ready_to_pay(session, check_id, expected_version, prices_include_tax)
+        check, view = await ready_to_pay(session, check_id, expected_version)
         check_amount(amount, view.balance, "the card")
         refuse_if_card_waiting(view)
         attempt = await _open_attempt(uow, check, key, amount, tip, staff_id, terminal.name)
@@ -102,14 +101,10 @@ async def charge_card(
         if looked is not None and looked.status != TIMED_OUT:
             outcome = looked
         else:  # the terminal never took it: charge again under the same reference
-            check, view = await ready_to_pay(
-                session, check_id, expected_version, prices_include_tax
-            )
+            check, view = await ready_to_pay(session, check_id, expected_version)
             check_amount(amount, view.balance, "the card")
             outcome = await _ask(terminal.charge(amount, tip, tip_prompt, ref))
-    return await _record(
-        uow, check.id, attempt, outcome, staff_id, prices_include_tax, receipts=receipts
-    )
+    return await _record(uow, check.id, attempt, outcome, staff_id, receipts=receipts)
 
 
 async def cancel_card(
@@ -131,7 +126,7 @@ async def cancel_card(
     outcome = await _ask(terminal.cancel(attempt.terminal_ref or ""))
     if outcome is None or outcome.status == TIMED_OUT:
         raise Conflict("The terminal did not answer. Check it is on, then try again.")
-    return await _record(uow, check_id, attempt, outcome, staff_id, None, receipts=receipts)
+    return await _record(uow, check_id, attempt, outcome, staff_id, receipts=receipts)
 
 
 async def _open_attempt(
@@ -181,7 +176,6 @@ async def _record(
     attempt: Attempt,
     outcome: TerminalResult,
     staff_id: int,
-    prices_include_tax: bool | None,
     receipts: ReceiptBus | None = None,
 ) -> CardResult:
     session = uow.session
@@ -204,7 +198,7 @@ async def _record(
         )
         announce_check(uow, check)
         return CardResult(outcome.status, attempt.key, attempt.amount, attempt.tip, message)
-    view = await check_view(session, check.id, prices_include_tax)
+    view = await check_view(session, check.id)
     # Only what a receipt may show of a card: brand and last four, never more.
     brand = mask_card_numbers(outcome.brand or "")[:20] or None
     last4 = outcome.last4 if outcome.last4 and _LAST4.match(outcome.last4) else None

@@ -165,7 +165,7 @@ async def bill_view(session: AsyncSession, check_id: int) -> BillView:
         raise NotFound("That check does not exist.")
     location = await session.get(Location, check.location_id)
     assert location is not None
-    view = await check_view(session, check_id, location.prices_include_tax)
+    view = await check_view(session, check_id)
     shares = {
         row.id: (row.share_index, row.share_count)
         for row in (await session.execute(_SHARES, {"check_id": check_id})).all()

@@ -50,7 +50,7 @@ class RefundController(Controller):
         """The refund dialog: how much, which lines, why, and the manager's PIN."""
         left = await _payment_on(uow, check_id, _payment_id(payment))
         location = request.app.state.location
-        check = await check_view(uow.session, check_id, location.prices_include_tax)
+        check = await check_view(uow.session, check_id)
         return Template(
             "billing/_refund.html",
             context={

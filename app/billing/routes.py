@@ -65,7 +65,7 @@ async def pay_panel(
 ) -> Template:
     """The payment screen as it is now (the answer to every command on it)."""
     location = request.app.state.location
-    check = await check_view(uow.session, check_id, location.prices_include_tax)
+    check = await check_view(uow.session, check_id)
     exponent = currency_exponent(location.currency)
     terminal = terminal_for(request.app.state)
     context = {
@@ -113,7 +113,6 @@ class PaymentController(Controller):
             tendered,
             version_field(form),
             staff_id(request),
-            request.app.state.location.prices_include_tax,
             key=idem_key(form),
             amount=money_field(request, form, "amount", "Amount on cash"),
             tip=money_field(request, form, "tip", "Tip", 0) or 0,
@@ -143,7 +142,6 @@ class PaymentController(Controller):
             terminal_for(request.app.state),
             idem_key(form),
             tip_prompt=form.get("tip_prompt") == "1",
-            prices_include_tax=request.app.state.location.prices_include_tax,
             receipts=request.app.state.receipts,
         )
         return await pay_panel(request, uow, check_id, card=result)
@@ -198,6 +196,5 @@ class PaymentController(Controller):
             check_id,
             version_field(form),
             staff_id(request),
-            request.app.state.location.prices_include_tax,
         )
         return await pay_panel(request, uow, check_id)

@@ -58,7 +58,7 @@ def check_amount(amount: int, balance: int, what: str) -> None:
 
 
 async def ready_to_pay(
-    session: AsyncSession, check_id: int, expected_version: int, prices_include_tax: bool | None
+    session: AsyncSession, check_id: int, expected_version: int
 ) -> tuple[LockedCheck, CheckView]:
     """Lock the check as the guest saw it; refuse if it changed or still has food to send.
 
@@ -71,7 +71,7 @@ async def ready_to_pay(
             f"Check {check.number} changed on another tablet. Review the new total, then pay."
         )
     # Read under the lock, so the lines and payments cannot change before this command commits.
-    view = await check_view(session, check.id, prices_include_tax)
+    view = await check_view(session, check.id)
     if view.unsent:
         raise BadInput("Send or remove the unsent items before taking payment.")
     if view.held:
@@ -106,7 +106,6 @@ async def pay_cash(
     tendered: int,
     expected_version: int,
     staff_id: int,
-    prices_include_tax: bool,
     key: str | None = None,
     amount: int | None = None,
     tip: int = 0,
@@ -134,7 +133,7 @@ async def pay_cash(
         return CashResult(**claim.replay)
     if tip < 0:
         raise BadInput("A tip cannot be negative.")
-    check, view = await ready_to_pay(session, check_id, expected_version, prices_include_tax)
+    check, view = await ready_to_pay(session, check_id, expected_version)
     if view.balance <= 0:
         raise BadInput("Nothing is owed on this check: close it instead.")
     target = view.balance if amount is None else amount
@@ -200,11 +199,10 @@ async def close_settled(
     check_id: int,
     expected_version: int,
     staff_id: int,
-    prices_include_tax: bool,
 ) -> None:
     """Close a check that owes nothing (everything comped, or nothing was ordered)."""
     session = uow.session
-    check, view = await ready_to_pay(session, check_id, expected_version, prices_include_tax)
+    check, view = await ready_to_pay(session, check_id, expected_version)
     if view.balance != 0:
         raise BadInput("This check still has money owing: take the payment.")
     refuse_if_card_waiting(view)

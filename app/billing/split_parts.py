@@ -21,6 +21,7 @@ from app.core.check_math import PricedLine
 from app.core.errors import BadInput, Conflict, NotFound
 from app.orders.models import Check, CheckCourse, CheckLine
 from app.orders.service import LockedCheck, lock_open_check
+from app.platform.models import Location
 
 #: Columns a share copies from the whole line: the same item, as ordered, fired and comped.
 _COPIED = (
@@ -61,6 +62,14 @@ async def lock_root(session: AsyncSession, root_id: int) -> str:
     if status is None:
         raise NotFound("That check does not exist.")
     return str(status)
+
+
+async def prices_include_tax(session: AsyncSession, check: LockedCheck) -> bool:
+    """How the check's location prices its menu now (the split must price as the bill does)."""
+    inclusive = await session.scalar(
+        select(Location.prices_include_tax).where(Location.id == check.location_id)
+    )
+    return bool(inclusive)
 
 
 async def lock_family(

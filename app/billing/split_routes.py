@@ -33,8 +33,7 @@ async def _screen(request: Req, uow: UnitOfWork, check_id: int, message: str = "
     """The family as it is now (a plain form post goes back to the page: no re-post)."""
     if not is_htmx(request):
         return Redirect(f"/checks/{check_id}/split", status_code=303)
-    location = request.app.state.location
-    family = await split_family(uow.session, check_id, location.prices_include_tax)
+    family = await split_family(uow.session, check_id)
     return Template("billing/_split.html", context={"family": family, "message": message})
 
 
@@ -46,8 +45,7 @@ class SplitController(Controller):
     async def split_screen(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Template:
-        location = request.app.state.location
-        family = await split_family(uow.session, check_id, location.prices_include_tax)
+        family = await split_family(uow.session, check_id)
         return render(
             request,
             "billing/split.html",
@@ -60,13 +58,11 @@ class SplitController(Controller):
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
         form = await request.form()
-        location = request.app.state.location
         parts = await splits.split_by_seat(
             uow,
             check_id,
             _version(form, check_id),
             staff_id(request),
-            location.prices_include_tax,
             key=idem_key(form),
         )
         return await _screen(request, uow, check_id, f"Split by seat into {len(parts)} checks.")
@@ -76,7 +72,6 @@ class SplitController(Controller):
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
         form = await request.form()
-        location = request.app.state.location
         count = int_field(form, "parts", "Parts") or 0
         await splits.split_evenly(
             uow,
@@ -84,7 +79,6 @@ class SplitController(Controller):
             count,
             _version(form, check_id),
             staff_id(request),
-            location.prices_include_tax,
             key=idem_key(form),
         )
         return await _screen(request, uow, check_id, f"Split evenly {count} ways.")

@@ -42,9 +42,7 @@ class SplitFamily:
         return bool(self.parts)
 
 
-async def split_family(
-    session: AsyncSession, check_id: int, prices_include_tax: bool
-) -> SplitFamily:
+async def split_family(session: AsyncSession, check_id: int) -> SplitFamily:
     root = await root_of(session, check_id)
     part_ids = (
         await session.scalars(
@@ -54,6 +52,6 @@ async def split_family(
         )
     ).all()
     return SplitFamily(
-        await check_view(session, root, prices_include_tax),
-        [await check_view(session, p, prices_include_tax) for p in part_ids],
+        await check_view(session, root),
+        [await check_view(session, p) for p in part_ids],
     )

@@ -91,7 +91,6 @@ async def split_by_seat(
     check_id: int,
     expected_version: int,
     staff_id: int,
-    prices_include_tax: bool,
     key: str | None = None,
 ) -> list[int]:
     """One part per seat with items; items on no seat are shared by every seat. Returns the
@@ -106,7 +105,7 @@ async def split_by_seat(
     seats, plan = seat_plan(
         [rows.priced(ln) for ln in lines],
         [ln.seat for ln in lines],
-        prices_include_tax=prices_include_tax,
+        prices_include_tax=await rows.prices_include_tax(session, check),
     )
     await rows.refuse_unshareable(session, [ln for ln in lines if ln.seat is None])
     parts = await _apply(uow, root, check, lines, plan, len(seats))
@@ -166,7 +165,6 @@ async def split_evenly(
     parts: int,
     expected_version: int,
     staff_id: int,
-    prices_include_tax: bool,
     key: str | None = None,
 ) -> list[int]:
     """N parts, every item shared N ways: each part pays its share of every line."""
@@ -182,7 +180,9 @@ async def split_evenly(
     before = await split_tax.carried(session, [check.id])
     lines = await rows.lines_of(session, check.id)
     plan = even_plan(
-        [rows.priced(ln) for ln in lines], parts, prices_include_tax=prices_include_tax
+        [rows.priced(ln) for ln in lines],
+        parts,
+        prices_include_tax=await rows.prices_include_tax(session, check),
     )
     await rows.refuse_unshareable(session, lines)
     ids = await _apply(uow, root, check, lines, plan, parts)

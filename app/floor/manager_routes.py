@@ -45,7 +45,7 @@ async def _layout_context(
     if not floors:
         raise NotFound("This restaurant has no floors yet.")
     floor = next((f for f in floors if f.id == floor_id), floors[0])
-    tables = await views.tables_on(session, floor.id, location.prices_include_tax)
+    tables = await views.tables_on(session, floor.id)
     selected = next((t for t in tables if t.id == selected_id), None)
     return {
         "floors": floors,

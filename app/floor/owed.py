@@ -14,9 +14,7 @@ from app.orders.views import check_view
 from app.platform.models import Location
 
 
-async def owed_by_check(
-    session: AsyncSession, check_ids: list[int], prices_include_tax: bool
-) -> dict[int, int]:
+async def owed_by_check(session: AsyncSession, check_ids: list[int]) -> dict[int, int]:
     """What each open check owes, tax included: the same arithmetic as the check itself.
 
     Plain checks are summed here from their lines in one query; a check with a discount, a
@@ -61,17 +59,20 @@ async def owed_by_check(
     lines: dict[int, list[PricedLine]] = defaultdict(list)
     for check_id, quantity, unit_price, rate, comped_at in rows:
         lines[check_id].append(PricedLine(quantity, unit_price, rate, comped_at is not None))
-    rounding = await session.scalar(
-        select(Location.tax_rounding)
-        .join(Check, Check.location_id == Location.id)
-        .where(Check.id == check_ids[0])
-    )
+    # One location's checks: priced as it is set up now (a manager may change it mid-service).
+    setup = (
+        await session.execute(
+            select(Location.tax_rounding, Location.prices_include_tax)
+            .join(Check, Check.location_id == Location.id)
+            .where(Check.id == check_ids[0])
+        )
+    ).one()
     owed = {
         check_id: check_totals(
-            priced, prices_include_tax=prices_include_tax, tax_rounding=rounding or "line"
+            priced, prices_include_tax=setup.prices_include_tax, tax_rounding=setup.tax_rounding
         ).total
         for check_id, priced in lines.items()
     }
     for check_id in involved:
-        owed[check_id] = (await check_view(session, check_id, prices_include_tax)).totals.total
+        owed[check_id] = (await check_view(session, check_id)).totals.total
     return owed

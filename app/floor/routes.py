@@ -48,7 +48,7 @@ async def plan_context(
     if not floors:
         raise NotFound("This restaurant has no floors yet.")
     shown = next((f for f in floors if f.id == floor_id), floors[0])
-    tables = await views.tables_on(session, shown.id, location.prices_include_tax)
+    tables = await views.tables_on(session, shown.id)
     alerts = await floor_alerts(state, session, location.id)
     return {
         "floors": floors,
@@ -67,8 +67,7 @@ async def _redrawn_table(
     not only when the feed says so (a full page goes back to the plan)."""
     if not is_htmx(request):
         return Redirect("/floor", status_code=303)
-    location = request.app.state.location
-    table = await service.table_view(uow.session, table_id, location.prices_include_tax)
+    table = await service.table_view(uow.session, table_id)
     context = {"table": table, "mine": showing_mine(request), "viewer_id": staff_id}
     return Template("floor/_cleaned.html", context=context)
 
@@ -205,9 +204,7 @@ class DiningRoomController(Controller):
                 table_id = event.get("table")
                 if isinstance(table_id, int):
                     try:
-                        table = await views.table_view(
-                            session, table_id, location.prices_include_tax
-                        )
+                        table = await views.table_view(session, table_id)
                     except NotFound:
                         return render_html(socket, "floor/_gone.html", table_id=table_id)
                     if shown is not None and table.floor_id != shown:

@@ -176,12 +176,10 @@ def _table_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-async def _views(
-    session: AsyncSession, rows: Sequence[Row[Any]], prices_include_tax: bool
-) -> list[TableView]:
+async def _views(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[TableView]:
     plain: list[tuple[Any, ...]] = [tuple(r) for r in rows]
     open_checks = [r[1] for r in plain if r[1] is not None]
-    owed = await owed_by_check(session, open_checks, prices_include_tax)
+    owed = await owed_by_check(session, open_checks)
     views = []
     for row in plain:
         t, check_id, number, guests, opened, server_id, ready_at, presented_at = row[:8]
@@ -235,9 +233,7 @@ async def floors(session: AsyncSession, location_id: int) -> list[FloorRef]:
     return [FloorRef(i, n) for i, n in rows.all()]
 
 
-async def tables_on(
-    session: AsyncSession, floor_id: int, prices_include_tax: bool = False
-) -> list[TableView]:
+async def tables_on(session: AsyncSession, floor_id: int) -> list[TableView]:
     """One floor's tables as drawn now. Removed (archived) tables are never drawn."""
     rows = (
         await session.execute(
@@ -246,12 +242,10 @@ async def tables_on(
             .order_by(DiningTable.id)
         )
     ).all()
-    return await _views(session, rows, prices_include_tax)
+    return await _views(session, rows)
 
 
-async def floor_plan(
-    session: AsyncSession, location_id: int, prices_include_tax: bool = False
-) -> list[FloorView]:
+async def floor_plan(session: AsyncSession, location_id: int) -> list[FloorView]:
     """Every floor with its tables (the API's floor plan, the transfer list)."""
     found = await floors(session, location_id)
     rows = (
@@ -264,13 +258,11 @@ async def floor_plan(
             .order_by(DiningTable.id)
         )
     ).all()
-    tables = await _views(session, rows, prices_include_tax)
+    tables = await _views(session, rows)
     return [FloorView(f.id, f.name, [t for t in tables if t.floor_id == f.id]) for f in found]
 
 
-async def table_view(
-    session: AsyncSession, table_id: int, prices_include_tax: bool = False
-) -> TableView:
+async def table_view(session: AsyncSession, table_id: int) -> TableView:
     """One table as drawn now; a removed table is "not found", like one that never was."""
     rows = (
         await session.execute(
@@ -279,7 +271,7 @@ async def table_view(
     ).all()
     if not rows:
         raise NotFound("That table does not exist.")
-    return (await _views(session, rows, prices_include_tax))[0]
+    return (await _views(session, rows))[0]
 
 
 #: Who can have a section: the people who carry plates (a manager jumps on the floor too).

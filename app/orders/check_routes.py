@@ -67,8 +67,8 @@ class CheckActionsController(Controller):
     ) -> Template:
         """Guests, notes and allergies; move the party or merge with another check."""
         location = request.app.state.location
-        check = await check_view(uow.session, check_id, location.prices_include_tax)
-        plan = await floor.floor_plan(uow.session, location.id, location.prices_include_tax)
+        check = await check_view(uow.session, check_id)
+        plan = await floor.floor_plan(uow.session, location.id)
         tables = [t for f in plan for t in f.tables]
         return Template(
             "orders/_table_sheet.html",
@@ -87,7 +87,7 @@ class CheckActionsController(Controller):
         staff = staff_id(request)
         guests = int_field(form, "guests", "Guests")
         if guests is not None:
-            current_guests = (await check_view(uow.session, check_id, False)).guest_count
+            current_guests = (await check_view(uow.session, check_id)).guest_count
             if guests != current_guests:
                 await party.change_guests(uow, check_id, guests, staff)
         await party.set_party_notes(

@@ -8,18 +8,17 @@ at no charge.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 
 from app.core.errors import BadInput, Conflict, NotFound, Refused
 from app.orders.firing import to_kitchen
-from app.orders.models import Check, CheckLine
+from app.orders.models import CheckLine
 from app.orders.service import announce_check, bump_version, lock_open_check
 from app.orders.views import check_view
 from app.platform import audit
 from app.platform.approvals import Approval
 from app.platform.db import UnitOfWork
 from app.platform.kitchen import KitchenBus
-from app.platform.models import Location
 
 REASON_MAX = 200
 
@@ -27,12 +26,7 @@ REASON_MAX = 200
 async def _keep_paid_covered(uow: UnitOfWork, check_id: int, what: str) -> None:
     """A void or comp may not take the check below what was already paid: that would be a
     refund, which needs its own command (refunds come with the bill)."""
-    inclusive = await uow.session.scalar(
-        select(Location.prices_include_tax)
-        .join(Check, Check.location_id == Location.id)
-        .where(Check.id == check_id)
-    )
-    view = await check_view(uow.session, check_id, prices_include_tax=bool(inclusive))
+    view = await check_view(uow.session, check_id)
     if view.paid and view.balance < 0:
         raise Conflict(f"A payment was already taken; this {what} would need a refund.")
 

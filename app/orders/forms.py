@@ -76,7 +76,7 @@ async def check_panel(
     form post is redirected to the order screen, so a reload never re-posts)."""
     if not is_htmx(request):
         return Redirect(f"/checks/{check_id}", status_code=303)
-    check = await check_view(uow.session, check_id, request.app.state.location.prices_include_tax)
+    check = await check_view(uow.session, check_id)
     return Template(
         "orders/_check.html", context={"check": check, "message": message, "added": added}
     )

@@ -35,7 +35,7 @@ class LineController(Controller):
     ) -> Template:
         """The actions for one line, in a modal over the order screen."""
         location = request.app.state.location
-        check = await check_view(uow.session, check_id, location.prices_include_tax)
+        check = await check_view(uow.session, check_id)
         line = next((ln for ln in check.lines if ln.id == line_id), None)
         if line is None:
             raise NotFound("That line is not on this check.")

@@ -36,7 +36,7 @@ class CheckController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         location = request.app.state.location
-        check = await check_view(uow.session, check_id, location.prices_include_tax)
+        check = await check_view(uow.session, check_id)
         menu = await menu_for_ordering(uow.session, location.id)
         return render(
             request,
@@ -54,9 +54,7 @@ class CheckController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         item = await item_with_choices(uow.session, item_id)
-        check = await check_view(
-            uow.session, check_id, request.app.state.location.prices_include_tax
-        )
+        check = await check_view(uow.session, check_id)
         rules = await courses(uow.session, check_location(request))
         return Template(
             "orders/_choose.html",
@@ -125,7 +123,7 @@ class CheckController(Controller):
                         check={"id": check_id},
                         oob=True,
                     )
-                check = await check_view(session, check_id, app.state.location.prices_include_tax)
+                check = await check_view(session, check_id)
             return render_html(socket, "orders/_check.html", check=check, oob=True, message=None)
 
         await stream(socket, [f"check:{check_id}", "menu"], on_event)

@@ -150,17 +150,15 @@ def _line(row: Any, discount: int = 0) -> LineView:
     )
 
 
-async def check_view(
-    session: AsyncSession, check_id: int, prices_include_tax: bool | None = None
-) -> CheckView:
-    """The check now. ``prices_include_tax`` None: as the check's location is set up.
+async def check_view(session: AsyncSession, check_id: int) -> CheckView:
+    """The check now, priced as its location is set up (tax included or added, rounding):
+    read with the check, so a manager's change to the location applies on the next read.
 
     Three round trips (four with discounts): the head, the lines, the courses.
     """
     check = (await session.execute(HEAD, {"check_id": check_id})).first()
     if check is None:
         raise NotFound("That check does not exist.")
-    inclusive = check.prices_include_tax if prices_include_tax is None else prices_include_tax
     rows = (await session.execute(LINES, {"check_id": check_id})).all()
     keys = {ln.id: line_key(ln.id, ln.share_group, ln.share_count) for ln in rows}
     applied = (
@@ -196,7 +194,7 @@ async def check_view(
         ],
         [a.adjustment for a in applied if a.on_check],
         check.service_charge_ppm,
-        prices_include_tax=inclusive,
+        prices_include_tax=check.prices_include_tax,
         tax_rounding=check.tax_rounding,
         tax_adjustment=check.tax_adjustment,
         service_adjustment=check.service_adjustment,
@@ -240,7 +238,7 @@ async def check_view(
         shown,
         check.service_charge_ppm,
         check.service_charge_reason,
-        inclusive,
+        check.prices_include_tax,
         cards_waiting=int(check.cards_waiting),
         tax_rounding=check.tax_rounding,
     )

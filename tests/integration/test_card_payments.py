@@ -45,7 +45,7 @@ async def counter_check(uow_factory: Any, session: AsyncSession, *items: str) ->
 async def shown(session: AsyncSession, check: int) -> tuple[int, int]:
     """(version, balance) as the payment screen shows them."""
     session.expire_all()
-    view = await check_view(session, check, False)
+    view = await check_view(session, check)
     await session.rollback()
     return view.version, view.balance
 
@@ -116,7 +116,7 @@ async def test_terminal_times_out_after_approving_then_retry_charges_exactly_onc
     # Meanwhile nobody may take the money another way: the card may have gone through.
     version, _ = await shown(session, check)
     with pytest.raises(Conflict, match="no answer yet"):
-        await uow_factory(pay_cash, check, 10_000, version, MARIA, False)
+        await uow_factory(pay_cash, check, 10_000, version, MARIA)
 
     terminal.set_outcome("approve")  # even a terminal now willing to charge again
     retried = await card(uow_factory, session, check, balance, terminal, "tap-1")
@@ -193,7 +193,7 @@ async def test_split_tender_cash_part_then_two_cards_closes_at_zero(
     version, balance = await shown(session, check)
 
     half = balance // 2
-    cash = await uow_factory(pay_cash, check, half + 1000, version, MARIA, False, amount=half)
+    cash = await uow_factory(pay_cash, check, half + 1000, version, MARIA, amount=half)
     assert (cash.applied, cash.change, cash.closed) == (half, 1000, False)
     first = await card(uow_factory, session, check, 300, terminal, "c1")
     rest = (await shown(session, check))[1]
@@ -269,7 +269,7 @@ async def test_cancelling_a_charge_with_no_answer_frees_the_check_for_cash(
 
     cancelled = await uow_factory(cancel_card, check, "lost", MARIA, terminal)
     version, _ = await shown(session, check)
-    cash = await uow_factory(pay_cash, check, balance, version, MARIA, False)
+    cash = await uow_factory(pay_cash, check, balance, version, MARIA)
 
     assert cancelled.status == "cancelled"
     assert cash.closed
@@ -285,5 +285,5 @@ async def test_cash_needs_an_open_drawer(uow_factory: Any, session: AsyncSession
     version, balance = await shown(session, check)
 
     with pytest.raises(BadInput, match="No cash drawer is open"):
-        await uow_factory(pay_cash, check, balance, version, MARIA, False)
+        await uow_factory(pay_cash, check, balance, version, MARIA)
     assert await payments(session, check) == []

@@ -70,7 +70,7 @@ async def test_manager_approved_void_tells_the_kitchen_and_names_both(
     assert [tuple(r) for r in void_ticket] == [("void", "Burrata")]
     entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "void_line"))
     assert entry is not None and (entry.actor_id, entry.approver_id) == (MARIA, MIA)
-    view = await check_view(session, check, False)
+    view = await check_view(session, check)
     assert view.totals.subtotal == 350  # only the espresso is still charged
 
 
@@ -117,7 +117,7 @@ async def test_comped_dessert_stays_on_the_check_at_no_charge(
     )
     ok = await approval_by(sessionmaker_, MIA, PINS["Mia"])
     await uow_factory(corrections.comp_line, check, espresso, "birthday", ok)
-    view = await check_view(session, check, False)
+    view = await check_view(session, check)
     assert view.totals.comps == 350 and view.totals.subtotal == 1400 + 350
     assert view.totals.total == 1400 + 124  # burrata + its tax; the espresso carries none
     with pytest.raises(Refused, match="already comped"):

@@ -220,7 +220,7 @@ async def test_a_discount_after_a_payment_cannot_leave_the_guest_overpaid(
     check = await _check(uow_factory, session, "Burrata", "Tuna Tartare")
     await uow_factory(firing.send_order, check, MARIA, kitchen())
     view = await check_view(session, check)
-    await uow_factory(pay_cash, check, 3000, view.version, MARIA, False)  # of 32.66
+    await uow_factory(pay_cash, check, 3000, view.version, MARIA)  # of 32.66
     ok = await approval_by(sessionmaker_, MIA, PINS["Mia"])
     before = await _state(session, check)
     with pytest.raises(Conflict, match="would need a refund"):

@@ -28,7 +28,7 @@ LOCATION = 1
 
 async def drawn(session: AsyncSession, name: str) -> views.TableView:
     session.expire_all()
-    return await views.table_view(session, await table_id(session, name), False)
+    return await views.table_view(session, await table_id(session, name))
 
 
 async def seat(uow_factory, session: AsyncSession, name: str, server: int = MARIA) -> int:  # type: ignore[no-untyped-def]

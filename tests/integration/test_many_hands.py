@@ -141,7 +141,7 @@ async def test_stale_payment_is_refused_when_another_tablet_added_a_line(
     )
     await uow_factory(firing.send_order, check, SAM, bus)
     with pytest.raises(Conflict, match="changed on another tablet"):
-        await uow_factory(pay_cash, check, 10_000, shown_version, MARIA, False)
+        await uow_factory(pay_cash, check, 10_000, shown_version, MARIA)
     session.expire_all()
     assert (await session.get(Check, check)).status == "open"  # type: ignore[union-attr]
 
@@ -153,14 +153,14 @@ async def test_closed_check_refuses_every_change(uow_factory, session: AsyncSess
     await uow_factory(orders.add_line, check, orders.NewLine(espresso), MARIA)
     await uow_factory(firing.send_order, check, MARIA, bus)
     version = await session.scalar(select(Check.version).where(Check.id == check))
-    result = await uow_factory(pay_cash, check, 500, version, MARIA, False)
+    result = await uow_factory(pay_cash, check, 500, version, MARIA)
     assert result.closed and result.change == 500 - 381
     with pytest.raises(Refused, match="closed"):
         await uow_factory(orders.add_line, check, orders.NewLine(espresso), MARIA)
     with pytest.raises(Refused, match="closed"):
         await uow_factory(firing.send_order, check, MARIA, bus)
     with pytest.raises(Refused, match="closed"):
-        await uow_factory(pay_cash, check, 500, version + 1, MARIA, False)
+        await uow_factory(pay_cash, check, 500, version + 1, MARIA)
     # The table is free again: a new party can be seated.
     assert await uow_factory(orders.open_table, await table_id(session, "1"), 2, SAM, 1) != check
 

@@ -235,9 +235,7 @@ async def test_taking_cash_on_the_pay_screen_pops_the_drawer_and_prints_the_rece
     version = await session.scalar(select(Check.version).where(Check.id == check))
     await session.rollback()
 
-    result = await uow_factory(
-        billing.pay_cash, check, 100_000, version, MARIA, False, receipts=bus()
-    )
+    result = await uow_factory(billing.pay_cash, check, 100_000, version, MARIA, receipts=bus())
 
     assert result.closed
     kinds = [(kind, text_lines(payload)[:2]) for kind, _, payload in await jobs(session)]

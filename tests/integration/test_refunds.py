@@ -81,7 +81,7 @@ async def test_cash_refund_comes_out_of_the_open_drawer_and_is_owed_again_on_an_
 ) -> None:
     check = await counter_check(uow_factory, session, "Burrata", "Calamari")
     version, balance = await shown(session, check)
-    await uow_factory(pay_cash, check, 1000, version, MARIA, False, amount=1000)
+    await uow_factory(pay_cash, check, 1000, version, MARIA, amount=1000)
     [paid] = await payments(session, check)
 
     await uow_factory(refund, paid.id, 400, 0, [], "overpaid", MARIA, OK, SimulatedTerminal())
@@ -107,7 +107,7 @@ async def test_bad_refunds_are_refused_and_nothing_changes(
 ) -> None:
     check = await counter_check(uow_factory, session, "Burrata")
     version, _ = await shown(session, check)
-    await uow_factory(pay_cash, check, 1000, version, MARIA, False, amount=1000)
+    await uow_factory(pay_cash, check, 1000, version, MARIA, amount=1000)
     [paid] = await payments(session, check)
 
     with pytest.raises(BadInput, match=message):
@@ -118,7 +118,7 @@ async def test_bad_refunds_are_refused_and_nothing_changes(
 async def test_nobody_approves_their_own_refund(uow_factory: Any, session: AsyncSession) -> None:
     check = await counter_check(uow_factory, session, "Burrata")
     version, _ = await shown(session, check)
-    await uow_factory(pay_cash, check, 1000, version, MIA, False, amount=1000)
+    await uow_factory(pay_cash, check, 1000, version, MIA, amount=1000)
     [paid] = await payments(session, check)
     own = Approval(approver_id=MIA, proposer_id=MIA)
 
@@ -131,7 +131,7 @@ async def test_refund_lines_must_be_on_the_check(uow_factory: Any, session: Asyn
     check = await counter_check(uow_factory, session, "Burrata")
     other = await counter_check(uow_factory, session, "Calamari")
     version, _ = await shown(session, check)
-    await uow_factory(pay_cash, check, 1000, version, MARIA, False, amount=1000)
+    await uow_factory(pay_cash, check, 1000, version, MARIA, amount=1000)
     [paid] = await payments(session, check)
     foreign = await session.scalar(select(CheckLine.id).where(CheckLine.check_id == other))
     assert foreign
@@ -170,7 +170,7 @@ async def test_refunds_never_exceed_what_each_payment_captured(
             if amount <= 0:
                 continue
             if op[0] == "cash":
-                await uow_factory(pay_cash, check, amount, version, MARIA, False, amount=amount)
+                await uow_factory(pay_cash, check, amount, version, MARIA, amount=amount)
                 paid = (await payments(session, check))[-1]
                 captured.append((paid.id, amount, 0))
             else:

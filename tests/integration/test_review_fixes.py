@@ -41,7 +41,7 @@ async def test_fully_comped_check_can_be_closed_and_frees_the_table(uow_factory,
     check = await _sent(uow_factory, session, "1", "Espresso")
     line = await session.scalar(select(CheckLine.id).where(CheckLine.check_id == check))
     await uow_factory(corrections.comp_line, check, line, "regular", OK)
-    await uow_factory(close_settled, check, await _version(session, check), MARIA, False)
+    await uow_factory(close_settled, check, await _version(session, check), MARIA)
     session.expire_all()
     assert (await session.get(Check, check)).status == "closed"  # type: ignore[union-attr]
     await uow_factory(orders.open_table, await table_id(session, "1"), 2, MARIA, 1)
@@ -49,7 +49,7 @@ async def test_fully_comped_check_can_be_closed_and_frees_the_table(uow_factory,
 
 async def test_void_after_a_payment_cannot_leave_a_negative_balance(uow_factory, session) -> None:
     check = await _sent(uow_factory, session, "2", "Burrata", "Calamari")
-    await uow_factory(pay_cash, check, 1000, await _version(session, check), MARIA, False)
+    await uow_factory(pay_cash, check, 1000, await _version(session, check), MARIA)
     calamari = await session.scalar(select(CheckLine.id).where(CheckLine.name == "Calamari"))
     burrata = await session.scalar(select(CheckLine.id).where(CheckLine.name == "Burrata"))
     await uow_factory(corrections.void_line, check, calamari, "cold", True, OK, kitchen())
@@ -60,7 +60,7 @@ async def test_void_after_a_payment_cannot_leave_a_negative_balance(uow_factory,
 async def test_lines_cannot_leave_a_check_that_took_money(uow_factory, session) -> None:
     paid = await _sent(uow_factory, session, "3", "Burrata")
     other = await _sent(uow_factory, session, "4", "Espresso")
-    await uow_factory(pay_cash, paid, 500, await _version(session, paid), MARIA, False)
+    await uow_factory(pay_cash, paid, 500, await _version(session, paid), MARIA)
     line = await session.scalar(select(CheckLine.id).where(CheckLine.check_id == paid))
     with pytest.raises(Conflict, match="already has a payment"):
         await uow_factory(moves.move_lines, paid, [line], other, None, MARIA)

@@ -27,8 +27,8 @@ MARIA, SAM = STAFF_IDS["Maria"], STAFF_IDS["Sam"]
 
 async def _pay_in_full(uow_factory, session: AsyncSession, check_id: int) -> None:  # type: ignore[no-untyped-def]
     session.expire_all()
-    view = await check_view(session, check_id, False)
-    await uow_factory(billing.pay_cash, check_id, view.balance, view.version, MARIA, False)
+    view = await check_view(session, check_id)
+    await uow_factory(billing.pay_cash, check_id, view.balance, view.version, MARIA)
 
 
 async def test_parts_keep_the_table_until_the_last_is_paid(
@@ -36,8 +36,8 @@ async def test_parts_keep_the_table_until_the_last_is_paid(
 ) -> None:
     check = await _table(uow_factory, session, TABLE_OF_FOUR)
     table = await table_id(session, "3")
-    version = (await check_view(session, check, False)).version
-    parts = await uow_factory(splits.split_by_seat, check, version, MARIA, False, key="s")
+    version = (await check_view(session, check)).version
+    parts = await uow_factory(splits.split_by_seat, check, version, MARIA, key="s")
     rows = (await session.scalars(select(Check).where(Check.id.in_(parts)))).all()
     assert {r.table_id for r in rows} == {table}
 
@@ -63,8 +63,8 @@ async def test_dessert_ordered_on_a_part_is_ticketed_to_the_table(
     uow_factory, session: AsyncSession
 ) -> None:
     check = await _table(uow_factory, session, TABLE_OF_FOUR)
-    version = (await check_view(session, check, False)).version
-    parts = await uow_factory(splits.split_evenly, check, 2, version, MARIA, False, key="e")
+    version = (await check_view(session, check)).version
+    parts = await uow_factory(splits.split_evenly, check, 2, version, MARIA, key="e")
     new = orders.NewLine(await item_id(session, "Negroni"), seat=1)
     await uow_factory(orders.add_line, parts[1], new, MARIA)
     await uow_factory(firing.send_order, parts[1], MARIA, kitchen())
@@ -87,7 +87,7 @@ async def test_the_floor_shows_what_the_bill_says_after_a_discount(
         MARIA,
     )
     session.expire_all()
-    bill = await check_view(session, check, False)
+    bill = await check_view(session, check)
     drawn = await table_view(session, table)
     assert bill.totals.discounts > 0
     assert drawn.amount == bill.totals.total < before

@@ -43,9 +43,7 @@ async def test_even_parts_add_up_to_the_check_with_tax_rounded_per_check(
     await _round_per_check(session, inclusive)
     check = await _table(uow_factory, session, ORDER)
     whole = await check_view(session, check)
-    parts = await uow_factory(
-        splits.split_evenly, check, ways, whole.version, MARIA, inclusive, key="even"
-    )
+    parts = await uow_factory(splits.split_evenly, check, ways, whole.version, MARIA, key="even")
     views = await _views(session, parts)
     assert sum(v.totals.tax for v in views) == whole.totals.tax
     assert sum(v.totals.total for v in views) == whole.totals.total
@@ -69,7 +67,7 @@ async def test_seat_parts_and_a_further_split_keep_the_sum(
     await _round_per_check(session)
     check = await _table(uow_factory, session, ORDER)
     whole = await check_view(session, check)
-    parts = await uow_factory(splits.split_by_seat, check, whole.version, MARIA, False, key="s")
+    parts = await uow_factory(splits.split_by_seat, check, whole.version, MARIA, key="s")
     views = await _views(session, parts)
     assert sum(v.totals.tax for v in views) == whole.totals.tax
     # Seat 2's part is split again three ways: the family still adds up.
@@ -95,9 +93,7 @@ async def test_a_service_charge_is_split_to_the_cent(
     await session.commit()
     whole = await check_view(session, check)
     assert whole.totals.service_charge > 0
-    parts = await uow_factory(
-        splits.split_evenly, check, 7, whole.version, MARIA, False, key="seven"
-    )
+    parts = await uow_factory(splits.split_evenly, check, 7, whole.version, MARIA, key="seven")
     views = await _views(session, parts)
     assert sum(v.totals.service_charge for v in views) == whole.totals.service_charge
     assert sum(v.totals.tax for v in views) == whole.totals.tax

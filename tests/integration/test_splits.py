@@ -45,20 +45,18 @@ async def _version(session: AsyncSession, check_id: int) -> int:
 
 async def _total(session: AsyncSession, check_id: int) -> int:
     session.expire_all()
-    return (await check_view(session, check_id, False)).totals.total
+    return (await check_view(session, check_id)).totals.total
 
 
 async def test_four_seats_split_by_seat_each_pays_their_own_and_shares_the_water(
     uow_factory, session: AsyncSession
 ) -> None:
     check = await _table(uow_factory, session, [*TABLE_OF_FOUR, ("Sparkling Water", None)])
-    whole = await check_view(session, check, False)
+    whole = await check_view(session, check)
     tickets = await count(session, TicketItem)
-    parts = await uow_factory(
-        splits.split_by_seat, check, whole.version, MARIA, False, key="split-1"
-    )
+    parts = await uow_factory(splits.split_by_seat, check, whole.version, MARIA, key="split-1")
     assert len(parts) == 4 and parts[0] == check
-    views = [await check_view(session, p, False) for p in parts]
+    views = [await check_view(session, p) for p in parts]
     assert [sorted(ln.name for ln in v.lines) for v in views] == [
         ["Negroni", "Sparkling Water"],
         ["Prosecco", "Sparkling Water"],
@@ -77,9 +75,7 @@ async def test_four_seats_split_by_seat_each_pays_their_own_and_shares_the_water
     rows = (await session.scalars(select(Check).where(Check.id.in_(parts[1:])))).all()
     assert {(r.split_from_id, r.guest_count, r.server_id) for r in rows} == {(check, 4, MARIA)}
     # A replay (the tablet's double tap) splits nothing twice.
-    again = await uow_factory(
-        splits.split_by_seat, check, whole.version, MARIA, False, key="split-1"
-    )
+    again = await uow_factory(splits.split_by_seat, check, whole.version, MARIA, key="split-1")
     assert again == parts and await count(session, Check, Check.split_from_id == check) == 3
     assert await count(session, AuditEntry, AuditEntry.action == "split_by_seat") == 1
 
@@ -88,15 +84,15 @@ async def test_split_evenly_then_undo_puts_every_item_back_whole(
     uow_factory, session: AsyncSession
 ) -> None:
     check = await _table(uow_factory, session, TABLE_OF_FOUR)
-    whole = await check_view(session, check, False)
-    parts = await uow_factory(splits.split_evenly, check, 3, whole.version, MARIA, False)
-    views = [await check_view(session, p, False) for p in parts]
+    whole = await check_view(session, check)
+    parts = await uow_factory(splits.split_evenly, check, 3, whole.version, MARIA)
+    views = [await check_view(session, p) for p in parts]
     assert all(len(v.lines) == 4 for v in views)
     assert sum(v.totals.total for v in views) == whole.totals.total
     assert max(v.totals.total for v in views) - min(v.totals.total for v in views) <= 2
     rejoined = await uow_factory(splits.undo_split, parts[2], await _version(session, check), SAM)
     assert rejoined == 4
-    back = await check_view(session, check, False)
+    back = await check_view(session, check)
     assert back.totals == whole.totals
     assert sorted((ln.name, ln.share_count) for ln in back.lines) == sorted(
         (ln.name, 1) for ln in whole.lines
@@ -110,7 +106,7 @@ async def test_items_go_onto_new_parts_one_pick_at_a_time(
     uow_factory, session: AsyncSession
 ) -> None:
     check = await _table(uow_factory, session, TABLE_OF_FOUR, send=False)
-    lines = {ln.name: ln.id for ln in (await check_view(session, check, False)).lines}
+    lines = {ln.name: ln.id for ln in (await check_view(session, check)).lines}
     whole = await _total(session, check)
     two = await uow_factory(
         splits.split_by_items,
@@ -123,13 +119,13 @@ async def test_items_go_onto_new_parts_one_pick_at_a_time(
         splits.split_by_items, check, [lines["IPA Draft"]], await _version(session, check), MARIA
     )
     names = {
-        p: sorted(ln.name for ln in (await check_view(session, p, False)).lines)
+        p: sorted(ln.name for ln in (await check_view(session, p)).lines)
         for p in (check, two, three)
     }
     assert names == {check: ["Lemonade"], two: ["Negroni", "Prosecco"], three: ["IPA Draft"]}
     assert sum([await _total(session, p) for p in (check, two, three)]) == whole
     # Unsent items move too: they are still new on their part, and nothing was sent.
-    assert (await check_view(session, two, False)).unsent == 2
+    assert (await check_view(session, two)).unsent == 2
     with pytest.raises(BadInput, match="Leave at least one item"):
         await uow_factory(
             splits.split_by_items, check, [lines["Lemonade"]], await _version(session, check), MARIA
@@ -149,27 +145,25 @@ async def test_bad_splits_are_refused_and_change_nothing(
     version = await _version(session, check)
     for parts in (0, 1, 21, -3):
         with pytest.raises(BadInput, match="2 to 20 parts"):
-            await uow_factory(splits.split_evenly, check, parts, version, MARIA, False)
+            await uow_factory(splits.split_evenly, check, parts, version, MARIA)
     with pytest.raises(BadInput, match="Only one seat"):
-        await uow_factory(splits.split_by_seat, check, version, MARIA, False)
+        await uow_factory(splits.split_by_seat, check, version, MARIA)
     with pytest.raises(BadInput, match="Tap the items"):
         await uow_factory(splits.split_by_items, check, [], version, MARIA)
     with pytest.raises(Conflict, match="changed on another tablet"):
-        await uow_factory(splits.split_evenly, check, 2, version - 1, MARIA, False)
+        await uow_factory(splits.split_evenly, check, 2, version - 1, MARIA)
     # The main is held for its course: sharing it would cook it again on every part.
     with pytest.raises(BadInput, match="Fish & Chips is not fired yet"):
-        await uow_factory(splits.split_evenly, check, 2, version, MARIA, False)
+        await uow_factory(splits.split_evenly, check, 2, version, MARIA)
     assert await _version(session, check) == version
     assert await count(session, Check, Check.split_from_id == check) == 0
 
 
 async def test_a_check_with_money_on_it_is_not_split(uow_factory, session: AsyncSession) -> None:
     check = await _table(uow_factory, session, TABLE_OF_FOUR)
-    await uow_factory(billing.pay_cash, check, 1000, await _version(session, check), MARIA, False)
+    await uow_factory(billing.pay_cash, check, 1000, await _version(session, check), MARIA)
     with pytest.raises(Conflict, match="already has a payment"):
-        await uow_factory(
-            splits.split_evenly, check, 2, await _version(session, check), MARIA, False
-        )
+        await uow_factory(splits.split_evenly, check, 2, await _version(session, check), MARIA)
 
 
 async def test_one_item_shared_by_two_parts_and_put_back(
@@ -177,9 +171,7 @@ async def test_one_item_shared_by_two_parts_and_put_back(
 ) -> None:
     check = await _table(uow_factory, session, [*TABLE_OF_FOUR, ("Prosecco", None)])
     whole = await _total(session, check)
-    lines = {
-        ln.name + str(ln.seat): ln.id for ln in (await check_view(session, check, False)).lines
-    }
+    lines = {ln.name + str(ln.seat): ln.id for ln in (await check_view(session, check)).lines}
     part = await uow_factory(
         splits.split_by_items, check, [lines["Negroni1"]], await _version(session, check), MARIA
     )
@@ -189,10 +181,7 @@ async def test_one_item_shared_by_two_parts_and_put_back(
     )
     assert holders == [check, part]
     halves = [
-        ln.charged
-        for p in holders
-        for ln in (await check_view(session, p, False)).lines
-        if ln.shared
+        ln.charged for p in holders for ln in (await check_view(session, p)).lines if ln.shared
     ]
     assert halves == [600, 600]
     assert await _total(session, check) + await _total(session, part) == whole
@@ -213,9 +202,7 @@ async def test_stale_tablet_gets_a_conflict_when_the_other_merges_first(
     for A's locks (no deadlock), then is told the check changed; nothing is lost."""
     check = await _table(uow_factory, session, [*TABLE_OF_FOUR, ("Sparkling Water", None)])
     whole = await _total(session, check)
-    parts = await uow_factory(
-        splits.split_by_seat, check, await _version(session, check), MARIA, False
-    )
+    parts = await uow_factory(splits.split_by_seat, check, await _version(session, check), MARIA)
     lemonade = await session.scalar(select(CheckLine.id).where(CheckLine.name == "Lemonade"))
     stale = await _version(session, parts[2])
     async with sessionmaker_() as a_session:
@@ -238,9 +225,7 @@ async def test_two_tablets_merging_parts_in_opposite_directions_never_deadlock(
 ) -> None:
     check = await _table(uow_factory, session, TABLE_OF_FOUR)
     whole = await _total(session, check)
-    parts = await uow_factory(
-        splits.split_by_seat, check, await _version(session, check), MARIA, False
-    )
+    parts = await uow_factory(splits.split_by_seat, check, await _version(session, check), MARIA)
     two, three = parts[1], parts[2]
     results = await asyncio.gather(
         uow_factory(splits.merge_parts, two, [three], await _version(session, two), MARIA),

@@ -99,7 +99,7 @@ async def test_cash_tip_is_never_given_back_as_change(
     version, balance = await shown(session, check)
 
     # The guest hands over balance + $10 and says "keep $4".
-    result = await uow_factory(pay_cash, check, balance + 1000, version, MARIA, False, tip=400)
+    result = await uow_factory(pay_cash, check, balance + 1000, version, MARIA, tip=400)
 
     assert (result.applied, result.change, result.tip, result.closed) == (balance, 600, 400, True)
     [row] = await payments(session, check)
@@ -117,7 +117,7 @@ async def test_tips_by_server_for_the_day_and_for_the_drawer(
     _, owed = await shown(session, marias)
     await card(uow_factory, session, marias, owed, terminal, "m", tip=500)
     version, owed = await shown(session, sams)
-    await uow_factory(pay_cash, sams, owed + 300, version, SAM, False, tip=300)
+    await uow_factory(pay_cash, sams, owed + 300, version, SAM, tip=300)
 
     today = await tips_by_server(session, 1)
     drawer = await session.scalar(select(DrawerSession.id))
