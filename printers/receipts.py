@@ -9,6 +9,7 @@ is listed on the Printers page (a receipt printer has no backup station).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from app.billing.presentation import bill_view
 from app.core.money import format_money
 from app.menu.availability import zone_named
 from app.orders.models import Check
+from app.orders.views import CheckView
 from app.platform.db import UnitOfWork
 from app.platform.models import Location
 from app.platform.receipts import CHECK, KICK, RECEIPT, ReceiptRequest
@@ -78,6 +80,14 @@ async def _add(session: AsyncSession, printer_id: int, jobs: list[tuple[str, byt
     return [int(i) for i in ids.all()]
 
 
+def _as_closed_at(view: CheckView | None, now: datetime) -> CheckView | None:
+    """The caller's view of a check its payment just closed has no closing time yet: the
+    close wrote the transaction's ``now()``, the same clock ``now`` was read from."""
+    if view is None or view.status != "closed" or view.closed_at is not None:
+        return view
+    return replace(view, closed_at=now)
+
+
 async def receipt_jobs(uow: UnitOfWork, request: ReceiptRequest) -> int:
     """Queue what ``request`` asks for; returns the jobs queued (0: no receipt printer)."""
     session = uow.session
@@ -100,7 +110,7 @@ async def receipt_jobs(uow: UnitOfWork, request: ReceiptRequest) -> int:
         jobs.append((KICK, render_kick()))
     check_id = check.id if check is not None else request.check_id
     if request.kind in (CHECK, RECEIPT) and check_id is not None:
-        bill = await bill_view(session, check_id)
+        bill = await bill_view(session, check_id, _as_closed_at(request.check_after, row.now))
 
         def money(minor: int) -> str:
             return _format_money(minor, location.currency, location.locale)

@@ -17,12 +17,12 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing.models import CheckDiscount, Payment
+from app.billing.models import Payment
 from app.core.errors import NotFound
 from app.core.money import allocate
 from app.core.tax import PPM
-from app.orders.models import Check, CheckLine
-from app.orders.views import check_view
+from app.orders.models import Check
+from app.orders.views import CheckView, check_view
 from app.platform.models import Location
 
 
@@ -132,14 +132,6 @@ def card_label(brand: str | None, last4: str | None) -> str:
 
 # Built once: a bill is read for every receipt, so on every payment.
 _PAYMENTS = select(Payment).where(Payment.check_id == bindparam("check_id")).order_by(Payment.id)
-_SHARES = select(CheckLine.id, CheckLine.share_index, CheckLine.share_count).where(
-    CheckLine.check_id == bindparam("check_id"), CheckLine.share_count > 1
-)
-_DISCOUNT_NAMES = (
-    select(CheckDiscount.name)
-    .where(CheckDiscount.check_id == bindparam("check_id"), CheckDiscount.removed_at.is_(None))
-    .order_by(CheckDiscount.id)
-)
 
 
 async def _payments(session: AsyncSession, check_id: int) -> tuple[BillPayment, ...]:
@@ -159,17 +151,19 @@ async def _payments(session: AsyncSession, check_id: int) -> tuple[BillPayment, 
     )
 
 
-async def bill_view(session: AsyncSession, check_id: int) -> BillView:
+async def bill_view(
+    session: AsyncSession, check_id: int, view: CheckView | None = None
+) -> BillView:
+    """The bill of ``check_id``; ``view``: the check as its caller already has it (the
+    receipt of a payment that just closed it), so it is not read a second time."""
     check = await session.get(Check, check_id)
     if check is None:
         raise NotFound("That check does not exist.")
     location = await session.get(Location, check.location_id)
     assert location is not None
-    view = await check_view(session, check_id)
-    shares = {
-        row.id: (row.share_index, row.share_count)
-        for row in (await session.execute(_SHARES, {"check_id": check_id})).all()
-    }
+    if view is None:
+        view = await check_view(session, check_id)
+    shares = {ln.id: (ln.share_index, ln.share_count) for ln in view.lines if ln.share_count > 1}
     items = []
     for line in sorted(
         (ln for ln in view.lines if ln.counts), key=lambda ln: (ln.seat or 0, ln.id)
@@ -188,7 +182,9 @@ async def bill_view(session: AsyncSession, check_id: int) -> BillView:
     seats = tuple(
         BillSeat(s, tuple(i for i in items if not by_seat or i.seat == s)) for s in seat_numbers
     )
-    names = tuple(await session.scalars(_DISCOUNT_NAMES, {"check_id": check_id}))
+    # Every discount standing on the check and on its lines now, oldest first (a line's
+    # discount moves with the line when the check is split).
+    names = tuple(d.name for d in view.discounts)
     totals = view.totals
     word = "incl. tax" if location.prices_include_tax else "Tax"
     taxes = tuple(TaxRow(f"{word} {percent(t.rate_ppm)}", t.tax) for t in totals.tax_lines if t.tax)

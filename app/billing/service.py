@@ -6,7 +6,7 @@ of cash and cards pays a check (split tender); it closes when the balance reache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from sqlalchemy import Table, func, insert
@@ -164,7 +164,8 @@ async def pay_cash(
     check, closed = await settle_after_payment(uow, check, view, tender.applied)
     if receipts is not None and payment_id is not None:
         # The drawer pops open for the change and the receipt prints (app/main.py wires it).
-        await receipts.payment_taken(uow, payment_id, open_drawer=True)
+        after = view_after_payment(view, check, tender.applied, tender.change, closed)
+        await receipts.payment_taken(uow, payment_id, open_drawer=True, check_after=after)
     await audit.record(
         session,
         "close_check" if closed else "payment",
@@ -183,6 +184,21 @@ async def pay_cash(
         {"applied": result.applied, "change": result.change, "closed": closed, "tip": tip},
     )
     return result
+
+
+def view_after_payment(
+    view: CheckView, check: LockedCheck, applied: int, change: int, closed: bool
+) -> CheckView:
+    """``view`` (read under the lock, before the payment) with the payment counted: what a
+    fresh read would give, without reading the check again. Its closing time is the
+    transaction's clock, which the receipt printer reads (``closed_at`` stays None here)."""
+    return replace(
+        view,
+        version=check.version,
+        status="closed" if closed else view.status,
+        paid=view.paid + applied,
+        change_given=view.change_given + change,
+    )
 
 
 async def settle_after_payment(

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.platform.db import UnitOfWork
+
+if TYPE_CHECKING:  # the type only: the platform layer does not depend on orders at run time
+    from app.orders.views import CheckView
 
 #: print_job.kind of each paper: the guest check (the bill), a receipt, a drawer pulse.
 CHECK, RECEIPT, KICK = "check", "receipt", "kick"
@@ -28,6 +32,9 @@ class ReceiptRequest:
     reprint: bool = False
     #: Pulse the cash drawer (cash only: the printer side refuses it for anything else).
     open_drawer: bool = False
+    #: The check as the payment left it, when the caller has it: the receipt is printed from
+    #: it instead of reading the check again (paying is the busiest write of a service).
+    check_after: CheckView | None = None
 
 
 #: A listener queues what it prints and returns how many jobs it queued.
@@ -51,12 +58,21 @@ class ReceiptBus:
         """Print the guest check (the bill with suggested tips)."""
         return await self._publish(uow, ReceiptRequest(CHECK, check_id=check_id, reprint=reprint))
 
-    async def payment_taken(self, uow: UnitOfWork, payment_id: int, open_drawer: bool) -> int:
+    async def payment_taken(
+        self,
+        uow: UnitOfWork,
+        payment_id: int,
+        open_drawer: bool,
+        check_after: CheckView | None = None,
+    ) -> int:
         """Print the receipt of one payment (with the card slip to sign when the tip is to be
-        written on it); with ``open_drawer``, a cash payment first pulses the drawer."""
+        written on it); with ``open_drawer``, a cash payment first pulses the drawer.
+        ``check_after``: the check with this payment counted (see ``ReceiptRequest``)."""
         return await self._publish(
             uow,
-            ReceiptRequest(RECEIPT, payment_id=payment_id, open_drawer=open_drawer),
+            ReceiptRequest(
+                RECEIPT, payment_id=payment_id, open_drawer=open_drawer, check_after=check_after
+            ),
         )
 
     async def receipt_copy(self, uow: UnitOfWork, check_id: int) -> int:
