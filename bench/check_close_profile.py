@@ -84,6 +84,8 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"{per_close} statements a close; {plain_ms:.2f} ms a close (in-process ASGI, 1 at a time)"
     )
+    if args.dump:
+        profile.dump_stats(args.dump)
     stats = pstats.Stats(profile).sort_stats(args.sort)
     stats.print_stats(args.top)
 
@@ -93,4 +95,5 @@ if __name__ == "__main__":
     parser.add_argument("--closes", type=int, default=300)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--dump", help="also write the profile here (for pstats)")
     asyncio.run(main(parser.parse_args()))

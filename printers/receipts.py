@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
+from typing import cast
 
-from sqlalchemy import and_, bindparam, func, insert, literal, select
+from sqlalchemy import Table, and_, bindparam, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import Payment
@@ -65,18 +66,16 @@ _FOR_LOCATION = (
 )
 
 
+# Built once (a multi-row VALUES built per call is compiled on every payment): the papers go
+# as one executemany that SQLAlchemy sends as one INSERT ... RETURNING, ids in the given order.
+_JOBS = cast(Table, PrintJob.__table__)
+_ADD_JOBS = insert(_JOBS).returning(_JOBS.c.id, sort_by_parameter_order=True)
+
+
 async def _add(session: AsyncSession, printer_id: int, jobs: list[tuple[str, bytes]]) -> list[int]:
     """The papers of one request in one statement, in order (the drawer pulse first)."""
-    ids = await session.scalars(
-        insert(PrintJob)
-        .values(
-            [
-                {"printer_id": printer_id, "ticket_id": None, "kind": k, "payload": p}
-                for k, p in jobs
-            ]
-        )
-        .returning(PrintJob.id)
-    )
+    rows = [{"printer_id": printer_id, "ticket_id": None, "kind": k, "payload": p} for k, p in jobs]
+    ids = await session.scalars(_ADD_JOBS, rows)
     return [int(i) for i in ids.all()]
 
 

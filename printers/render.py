@@ -49,10 +49,14 @@ class PrintTicket:
     void: bool = False
 
 
+#: Control characters (C0 and DEL) become spaces; one table, applied in C by str.translate.
+_CONTROLS = {c: " " for c in [*range(0x20), 0x7F]}
+
+
 def clean(text: str) -> str:
     """Typed text must never become printer commands: a note holding ``ESC`` or ``GS V``
     would otherwise restyle the ticket or cut it in two."""
-    return "".join(" " if ord(c) < 0x20 or ord(c) == 0x7F else c for c in text).strip()
+    return text.translate(_CONTROLS).strip()
 
 
 class _Slip:

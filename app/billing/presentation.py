@@ -131,11 +131,25 @@ def card_label(brand: str | None, last4: str | None) -> str:
 
 
 # Built once: a bill is read for every receipt, so on every payment.
-_PAYMENTS = select(Payment).where(Payment.check_id == bindparam("check_id")).order_by(Payment.id)
+_PAYMENTS = (
+    select(
+        Payment.id,
+        Payment.method,
+        Payment.card_brand,
+        Payment.card_last4,
+        Payment.amount,
+        Payment.tip,
+        Payment.tendered,
+        Payment.change,
+        Payment.tip_adjusted_at,
+    )
+    .where(Payment.check_id == bindparam("check_id"))
+    .order_by(Payment.id)
+)
 
 
 async def _payments(session: AsyncSession, check_id: int) -> tuple[BillPayment, ...]:
-    rows = await session.scalars(_PAYMENTS, {"check_id": check_id})
+    rows = await session.execute(_PAYMENTS, {"check_id": check_id})
     return tuple(
         BillPayment(
             p.id,

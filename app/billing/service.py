@@ -71,7 +71,7 @@ async def ready_to_pay(
             f"Check {check.number} changed on another tablet. Review the new total, then pay."
         )
     # Read under the lock, so the lines and payments cannot change before this command commits.
-    view = await check_view(session, check.id)
+    view = await check_view(session, check.id, courses=False)
     if view.unsent:
         raise BadInput("Send or remove the unsent items before taking payment.")
     if view.held:

@@ -16,7 +16,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, BrigadeError, NotFound, Refused
@@ -200,23 +200,33 @@ async def revoke_session(session: AsyncSession, token: str) -> None:
     )
 
 
+# Built once, plain columns (no ORM objects): every request of every tablet runs it.
+_PRINCIPAL = (
+    select(
+        StaffSession.id,
+        Staff.id.label("staff_id"),
+        Staff.role,
+        Staff.name.label("staff_name"),
+        Staff.active,
+        Device.id.label("device_id"),
+        Device.name.label("device_name"),
+        Device.revoked_at.label("device_revoked_at"),
+    )
+    .outerjoin(Staff, Staff.id == StaffSession.staff_id)
+    .outerjoin(Device, Device.id == StaffSession.device_id)
+    .where(StaffSession.id == bindparam("digest"), StaffSession.revoked_at.is_(None))
+)
+
+
 async def principal_for(session: AsyncSession, token: str) -> Principal | None:
     """The live session behind a cookie or bearer token, or None."""
-    row = (
-        await session.execute(
-            select(StaffSession, Staff, Device)
-            .outerjoin(Staff, Staff.id == StaffSession.staff_id)
-            .outerjoin(Device, Device.id == StaffSession.device_id)
-            .where(StaffSession.id == token_digest(token), StaffSession.revoked_at.is_(None))
-        )
-    ).first()
+    row = (await session.execute(_PRINCIPAL, {"digest": token_digest(token)})).first()
     if row is None:
         return None
-    live, staff, device = row
     # A PIN lock-out stops new sign-ins only: someone guessing a manager's PIN on the
     # approval pad must not be able to sign that manager out of every tablet.
-    if staff is not None and staff.active:
-        return Principal(live.id, staff.role, staff.name, staff_id=staff.id)
-    if device is not None and device.revoked_at is None:
-        return Principal(live.id, "kitchen", device.name, device_id=device.id)
+    if row.staff_id is not None and row.active:
+        return Principal(row.id, row.role, row.staff_name, staff_id=row.staff_id)
+    if row.device_id is not None and row.device_revoked_at is None:
+        return Principal(row.id, "kitchen", row.device_name, device_id=row.device_id)
     return None
