@@ -13,7 +13,8 @@ RULES = {
         SELECT c.id, c.subtotal, c.comps, c.discounts, c.service_charge, c.tax, c.total
         FROM guest_check c JOIN location l ON l.id = c.location_id
         WHERE c.status = 'closed' AND c.total <> c.subtotal - c.comps - c.discounts
-            + c.service_charge + CASE WHEN l.prices_include_tax THEN 0 ELSE c.tax END
+            + c.service_charge
+            + CASE WHEN coalesce(c.prices_include_tax, l.prices_include_tax) THEN 0 ELSE c.tax END
     """,
     # A refund before the close put money owing again; one after it is a correction of a
     # closed check (never an edit of it), so it does not count here.

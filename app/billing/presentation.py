@@ -200,12 +200,12 @@ async def bill_view(
     # discount moves with the line when the check is split).
     names = tuple(d.name for d in view.discounts)
     totals = view.totals
-    word = "incl. tax" if location.prices_include_tax else "Tax"
+    word = "incl. tax" if view.prices_include_tax else "Tax"
     taxes = tuple(TaxRow(f"{word} {percent(t.rate_ppm)}", t.tax) for t in totals.tax_lines if t.tax)
     if not taxes and totals.tax:
         taxes = (TaxRow(word, totals.tax),)
     base = totals.subtotal - totals.comps - totals.discounts
-    if location.prices_include_tax:
+    if view.prices_include_tax:
         base -= totals.tax
     payments = await _payments(session, check_id)
     return BillView(
@@ -230,7 +230,7 @@ async def bill_view(
         service_charge_label=_service_label(check),
         taxes=taxes,
         tax=totals.tax,
-        prices_include_tax=location.prices_include_tax,
+        prices_include_tax=view.prices_include_tax,
         total=totals.total,
         tip_base=max(base, 0),
         tips=()

@@ -93,6 +93,8 @@ async def _close(uow: UnitOfWork, check: LockedCheck, view: CheckView) -> Locked
         service_charge=totals.service_charge,
         tax=totals.tax,
         total=totals.total,
+        prices_include_tax=view.prices_include_tax,
+        tax_rounding=view.tax_rounding,
     )
     if check.table_id is not None:
         # The party has gone: the table waits for a busser (it can still be seated at once).

@@ -58,6 +58,10 @@ class Check(Base):
     tax_adjustment: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The same for the service charge, which each part also works out on its own.
     service_adjustment: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: How the location priced tax when the check closed (None while open: as the location
+    #: is set up now). A manager changing the setting later must not reprice a closed check.
+    prices_include_tax: Mapped[bool | None] = mapped_column(nullable=True)
+    tax_rounding: Mapped[str | None] = mapped_column(String(5), nullable=True)
     #: Frozen when the check closes.
     subtotal: Mapped[int] = mapped_column(default=0)
     comps: Mapped[int] = mapped_column(default=0, server_default="0")

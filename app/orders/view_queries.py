@@ -38,8 +38,13 @@ HEAD = (
         _checks.c.location_id,
         DiningTable.__table__.c.name.label("table_name"),
         Staff.__table__.c.name.label("server_name"),
-        Location.__table__.c.prices_include_tax,
-        Location.__table__.c.tax_rounding,
+        # A closed check keeps the tax mode it closed under; an open one follows the location.
+        func.coalesce(_checks.c.prices_include_tax, Location.__table__.c.prices_include_tax).label(
+            "prices_include_tax"
+        ),
+        func.coalesce(_checks.c.tax_rounding, Location.__table__.c.tax_rounding).label(
+            "tax_rounding"
+        ),
         select(func.coalesce(func.sum(Payment.amount), 0))
         .where(Payment.check_id == _CHECK_ID)
         .scalar_subquery()

@@ -56,3 +56,32 @@ async def test_switching_to_tax_included_prices_applies_on_the_next_read(
     )
     assert pay.status_code == 201, pay.text
     assert pay.json()["change"] == 200 and pay.json()["closed"] is True
+
+
+async def test_a_closed_check_keeps_the_tax_mode_it_closed_under(
+    client: Client, session: AsyncSession
+) -> None:
+    """Yesterday's receipt must not change because a manager changed the setting today."""
+    maria = await bearer(client, "Maria")
+    opened = await client.post(
+        "/api/v1/checks",
+        json={"table_id": await table_id(session, "P4"), "guests": 1},
+        headers=maria,
+    )
+    check = opened.json()["check_id"]
+    salmon = {"item_id": await item_id(session, "Salmon"), "options": [], "note": ""}
+    await client.post(f"/api/v1/checks/{check}/lines", json=salmon, headers=maria)
+    await client.post(f"/api/v1/checks/{check}/send", headers=maria)
+    version = (await client.get(f"/api/v1/checks/{check}", headers=maria)).json()["version"]
+    paid = await client.post(
+        f"/api/v1/checks/{check}/payments/cash",
+        json={"tendered": 5000, "version": version},
+        headers={**maria, "Idempotency-Key": "closed-1"},
+    )
+    assert paid.status_code == 201, paid.text
+
+    await _set_inclusive(session, True)
+    closed = (await client.get(f"/api/v1/checks/{check}", headers=maria)).json()
+    assert closed["status"] == "closed"
+    assert (closed["totals"]["total"], closed["totals"]["tax"], closed["balance"]) == (3049, 249, 0)
+    assert closed["prices_include_tax"] is False
