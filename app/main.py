@@ -29,6 +29,7 @@ from app.billing.drawer_routes import DrawerController
 from app.billing.present_routes import PresentController
 from app.billing.refund_routes import RefundController, TipsController
 from app.billing.routes import PaymentController
+from app.billing.split_amounts import SplitAmountController
 from app.billing.split_routes import SplitController
 from app.core.errors import BrigadeError
 from app.floor.routes import FloorController
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LineController,
             PaymentController,
             SplitController,
+            SplitAmountController,
             RefundController,
             TipsController,
             DiscountController,

@@ -13,6 +13,7 @@ from litestar.response import Template
 from app.billing import cards, service
 from app.billing.card_attempts import waiting_attempts
 from app.billing.refunds import payments_of
+from app.billing.split_amounts import pay_prefill
 from app.billing.terminal import SIMULATED_OUTCOMES, SimulatedTerminal, terminal_for
 from app.core.errors import BadInput
 from app.core.money import currency_exponent, parse_amount
@@ -68,9 +69,13 @@ async def pay_panel(
     check = await check_view(uow.session, check_id)
     exponent = currency_exponent(location.currency)
     terminal = terminal_for(request.app.state)
+    # Opened from a By amount part (?amount=3000): that guest's part is filled in.
+    prefill = pay_prefill(request, check)
+    tender = prefill.amount or max(check.balance, 0)
     context = {
         "check": check,
-        "quick": quick_tenders(max(check.balance, 0), exponent) if check.balance > 0 else [],
+        "prefill": prefill,
+        "quick": quick_tenders(tender, exponent) if check.balance > 0 else [],
         "result": None,
         "card": None,
         "payments": await payments_of(uow.session, check_id),

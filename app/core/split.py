@@ -109,6 +109,30 @@ def by_amounts(total: int, amounts: Sequence[int]) -> list[int]:
     return [*amounts, rest] if rest else list(amounts)
 
 
+def amount_parts(total: int, tax: int, amounts: Sequence[int], *, paid: int = 0) -> list[Part]:
+    """Split the payment, not the items: what is still owed (``total - paid``) in the
+    amounts guests name, the last part being whatever is left (``by_amounts``).
+
+    Each part's tax is its exact share of the check's ``tax`` (its amount / ``total``),
+    allocated by largest remainder together with the share of what was already paid. With
+    nothing paid the parts' taxes sum exactly to ``tax``; after a payment they sum to what
+    the paid share leaves; either way each is within one minor unit of its exact share,
+    and a plan whose first part was paid keeps the other parts' cents.
+    """
+    if paid < 0:
+        raise BadInput("What was paid cannot be less than nothing.")
+    owed = total - paid
+    if owed <= 0:
+        raise BadInput("Nothing is owed on this check: there is nothing to split.")
+    if sum(amounts) > owed:
+        raise BadInput("Those amounts add up to more than is owed.")
+    paying = by_amounts(owed, amounts)
+    if len(paying) > MAX_PARTS:
+        raise BadInput(f"Split into at most {MAX_PARTS} parts.")
+    shares = _largest_remainder(tax, [Fraction(tax * w, total) for w in (paid, *paying)])
+    return [Part(amount, part_tax) for amount, part_tax in zip(paying, shares[1:], strict=True)]
+
+
 # Splitting a check into real checks ("parts"). Part 0 is the check being split; the others are
 # new checks. A plan gives, for every line, the parts holding it in share order: ``(2,)`` moves
 # the line wholly to part 2; ``(1, 0, 2)`` shares it three ways, share 0 on part 1, share 1 on

@@ -2,8 +2,9 @@
 put a fixed amount on the check, parts put back together one at a time, and what the screens
 say (and refuse to do) when the numbers typed make no sense.
 
-A split *by amount* is taken on the payment screen (each guest's amount on their own card or in
-cash): the split screen splits by seat, evenly and by item, not by amount.
+Here the guests' amounts are typed straight on the payment screen (each on their own card or
+in cash); the split screen's *By amount* plan, which fills those amounts in for the server, is
+driven in test_bill_split_by_amount.py.
 """
 
 from __future__ import annotations
