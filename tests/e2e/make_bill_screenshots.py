@@ -1,4 +1,4 @@
-"""Screenshots of the bill for the README: discounts, the bill, a split, card payment, drawers.
+"""Screenshots of the bill for the README: discounts, the bill, splits, card payment, drawers.
 
     .venv/bin/python -m tests.e2e.make_bill_screenshots [--out docs/screenshots]
 
@@ -53,6 +53,25 @@ def take(browser: Browser, base_url: str, out: Path) -> None:
     card.get_by_role("button", name="Charge card").click()
     expect(page.locator(".card-result")).to_contain_text("Card approved")
     shoot(page, out, "pay-card-approved.png")
+
+    # split-amount.png: table 6, three friends; two say what they pay, the third the rest.
+    other = seat_table(maria, "6", 3)
+    for category, item in (
+        ("Starters", "Prawn Cocktail"),
+        ("Starters", "Charcuterie Board"),
+        ("Drinks", "Negroni"),
+        ("Drinks", "Prosecco"),
+    ):
+        add_item(page, category, item)
+    send_check(page)
+    maria.goto(other + "/split")
+    panel = page.locator("#by-amount")
+    panel.locator("summary", has_text="By amount").click()
+    panel.get_by_label("Guest 1 pays").fill("30")
+    panel.get_by_label("Guest 2 pays").fill("25")
+    panel.get_by_role("button", name="Split the payment").click()
+    expect(page.locator("#by-amount section.amount-part")).to_have_count(3)
+    shoot(page, out, "split-amount.png")
 
     # drawers.png: the manager's drawer screen.
     mia = Device(browser.new_context(viewport=TABLET), base_url)  # type: ignore[arg-type]
