@@ -177,6 +177,8 @@ async def bill_view(
     assert location is not None
     if view is None:
         view = await check_view(session, check_id)
+    elif view.id != check_id:  # a caller's view of another check would print a wrong bill
+        raise ValueError(f"bill of check {check_id} asked with the view of check {view.id}")
     shares = {ln.id: (ln.share_index, ln.share_count) for ln in view.lines if ln.share_count > 1}
     items = []
     for line in sorted(

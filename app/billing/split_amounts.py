@@ -30,7 +30,7 @@ from app.platform.db import UnitOfWork
 from app.platform.web import is_htmx
 
 Req = Request[Any, Any, Any]
-_MINOR = re.compile(r"^[0-9]{1,12}$")
+_MINOR = re.compile(r"[0-9]{1,12}")  # used with fullmatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,8 @@ class AmountPlan:
     def fields(self) -> list[str]:
         """A field per amount typed and one more; a party of N starts with N - 1 fields."""
         wanted = min(max(len(self.typed) + 1, self.check.guest_count - 1, 1), MAX_PARTS - 1)
-        return self.typed + [""] * (wanted - len(self.typed))
+        shown = self.typed[:wanted]  # a refused plan of thousands of amounts shows a few
+        return shown + [""] * (wanted - len(shown))
 
     @property
     def owed(self) -> int:
@@ -116,7 +117,10 @@ def plan_amounts(request: Req, family: SplitFamily, typed: list[str]) -> AmountP
     parts = []
     for index, part in enumerate(split):
         others = [a for i, a in enumerate(amounts) if i != index]
-        query = urlencode([("amount", part.total)] + [("then", a) for a in others])
+        # The check's version: a stale link (Back, an old tab) fills nothing in once paid.
+        query = urlencode(
+            [("amount", part.total), ("v", check.version)] + [("then", a) for a in others]
+        )
         parts.append(
             PlanPart(
                 part.total,
@@ -147,13 +151,21 @@ def pay_prefill(request: Req, check: CheckView) -> PayPrefill:
         return PayPrefill()
     then = [str(v) for v in query.getall("then", [])]
     back = (
-        plan_link(check.id, [int(v) for v in then], _exponent(request))
-        if all(_MINOR.match(v) for v in then)
+        plan_link(check.id, [int(v) for v in then if int(v) > 0], _exponent(request))
+        if all(_MINOR.fullmatch(v) for v in then)
         else None
     )
-    amount = int(raw) if _MINOR.match(str(raw)) else 0
+    amount = int(raw) if _MINOR.fullmatch(str(raw)) else 0
     if amount <= 0:
         return PayPrefill(None, back, "That part's amount could not be read: type it below.")
+    version = str(query.get("v", ""))
+    if version and version != str(check.version):
+        return PayPrefill(
+            None,
+            back,
+            "The check has changed since this plan was made (a payment or an item): "
+            "open By amount again, or type what the guest pays.",
+        )
     if amount > check.balance:
         return PayPrefill(
             None,

@@ -31,8 +31,14 @@ PART = re.compile(
 
 
 def plan_of(page: str) -> list[tuple[str, str, str]]:
-    """Each guest's (pays, tax in it, Pay link) as the By amount panel shows them."""
-    return [(pays, tax, html.unescape(link)) for _, pays, tax, link in PART.findall(page)]
+    """Each guest's (pays, tax in it, Pay link) as the By amount panel shows them; every Pay
+    link carries the check's version (``&v=``), left out here."""
+    plan = []
+    for _, pays, tax, link in PART.findall(page):
+        version = re.search(r"&v=\d+", html.unescape(link))
+        assert version, f"a Pay link without the check's version: {link}"
+        plan.append((pays, tax, html.unescape(link).replace(version.group(0), "")))
+    return plan
 
 
 def field(page: str, label: str) -> str:
@@ -104,6 +110,14 @@ async def test_thirty_and_twenty_five_and_the_rest_each_with_its_tax(
     assert '<details id="by-amount" class="share-panel by-amount" open>' in page.text
     assert await written(session) == before  # a plan is a read: nothing was split or paid
 
+    # Back/Forward to the pushed address when htmx has no copy of it: htmx asks again with
+    # HX-Request and HX-History-Restore-Request and puts the answer in <body>: a whole page.
+    restored = await client.get(
+        f"{check}/split/amounts?amount=30&amount=25.00",
+        headers={**headers, "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in restored.text and plan_of(restored.text) == plan_of(panel.text)
+
 
 async def test_each_pay_fills_in_its_part_and_the_rest_is_worked_out_from_what_is_left(
     client: Client, session: AsyncSession, app: Litestar
@@ -127,6 +141,10 @@ async def test_each_pay_fills_in_its_part_and_the_rest_is_worked_out_from_what_i
     assert "Card approved" in card.text
     assert re.search(r'id="balance">\$38\.98<', card.text)
     assert field(card.text, "Amount on card") == "38.98"  # the next guest is not guessed
+    # Ana's Pay link again (Back, an old tab): the check has moved on, nothing is filled in.
+    stale = (await client.get(f"{check}/pay?amount=3000&v={version.group(1)}&then=2500")).text
+    assert "The check has changed since this plan was made" in stale
+    assert field(stale, "Amount on card") == "38.98"
 
     # Back on the split screen: the card's part is gone, the others keep their cents.
     panel = (await client.get(f"{check}/split/amounts?amount=25.00", headers=headers)).text
