@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from app.billing import split_parts as rows
 from app.billing import split_tax
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.split import MAX_PARTS, Holders, even_plan, seat_plan
 from app.orders.models import Check, CheckLine
-from app.orders.service import LockedCheck, announce_check, bump_version
+from app.orders.service import LockedCheck, announce_check, bump_version, merged_into
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
 
@@ -257,11 +257,7 @@ async def _merge(
     await rows.move(session, moving, into.id)
     await rows.copy_courses(session, sources, into.id)
     rejoined = await rows.rejoin(session, into.id)
-    await session.execute(
-        update(Check)
-        .where(Check.id.in_(sources))
-        .values(status="merged", merged_into_id=into.id, closed_at=func.now())
-    )
+    await session.execute(update(Check).where(Check.id.in_(sources)).values(**merged_into(into.id)))
     await _finish(uow, action, into, sources, staff_id, before=before, rejoined=rejoined)
     return rejoined
 

@@ -19,7 +19,13 @@ from app.billing.models import Payment
 from app.core.errors import BadInput, Conflict, NotFound
 from app.floor.service import table_ref
 from app.orders.models import Check, CheckCourse, CheckLine
-from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
+from app.orders.service import (
+    LockedCheck,
+    announce_check,
+    bump_version,
+    lock_open_check,
+    merged_into,
+)
 from app.platform import audit
 from app.platform.db import UnitOfWork
 
@@ -187,11 +193,7 @@ async def merge_checks(uow: UnitOfWork, into_id: int, from_id: int, staff_id: in
             .values([{"check_id": into.id, "course": c, "fired_at": at} for c, at in fired])
             .on_conflict_do_nothing()
         )
-    await session.execute(
-        update(Check)
-        .where(Check.id == source.id)
-        .values(status="merged", merged_into_id=into.id, closed_at=func.now())
-    )
+    await session.execute(update(Check).where(Check.id == source.id).values(**merged_into(into.id)))
     into = replace(into, guest_count=guests)
     await audit.record(
         session,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import NoReturn, cast
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import Table, bindparam, delete, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from app.menu.service import price_for_order
 from app.orders.models import Check, CheckLine, LineModifier
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
-from app.platform.models import Staff
+from app.platform.models import Location, Staff
 
 MAX_QUANTITY = 99
 
@@ -77,6 +77,22 @@ async def lock_open_check(session: AsyncSession, check_id: int) -> LockedCheck:
     if row.status != "open":
         raise Refused(f"Check {row.number} is closed; it cannot change.")
     return LockedCheck(*row[:8])
+
+
+def merged_into(into_id: int) -> dict[str, Any]:
+    """The values that end a check merged into another: like a close, it keeps the tax mode
+    its location has now (a check that is not open is never repriced; it has no lines left)."""
+    location = Location.__table__.c
+    of_location = location.id == Check.location_id
+    return {
+        "status": "merged",
+        "merged_into_id": into_id,
+        "closed_at": func.now(),
+        "prices_include_tax": select(location.prices_include_tax)
+        .where(of_location)
+        .scalar_subquery(),
+        "tax_rounding": select(location.tax_rounding).where(of_location).scalar_subquery(),
+    }
 
 
 async def bump_version(session: AsyncSession, check: LockedCheck, **closing: object) -> LockedCheck:

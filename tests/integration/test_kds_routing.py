@@ -19,6 +19,7 @@ from kds.stations import route_category, route_item
 from tests.conftest import STAFF_IDS
 from tests.demo_ids import item_id, station_id, table_id
 from tests.integration.test_many_hands import kitchen
+from tests.invariants import CLOSED
 from tests.web.test_kds_routing_screen import category_id
 
 MARIA, MIA = STAFF_IDS["Maria"], STAFF_IDS["Mia"]
@@ -86,5 +87,5 @@ async def test_each_fired_line_reaches_exactly_the_stations_named_for_it(
         got = [station for line, station in reached if line == line_id]
         assert sorted(got) == sorted(ids[s] for s in named), (name, named)
     # Clear the table for Hypothesis's next example (same database, same table).
-    await session.execute(update(Check).where(Check.id == check).values(status="closed"))
+    await session.execute(update(Check).where(Check.id == check).values(**CLOSED))
     await session.commit()

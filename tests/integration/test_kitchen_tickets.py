@@ -15,6 +15,7 @@ from kds.service import bump_ticket, open_tickets, tickets_after
 from tests.conftest import STAFF_IDS
 from tests.demo_ids import item_id, option_id, station_id, table_id
 from tests.integration.test_many_hands import kitchen
+from tests.invariants import CLOSED
 
 MARIA = STAFF_IDS["Maria"]
 
@@ -152,5 +153,5 @@ async def test_every_fired_line_reaches_its_station_exactly_once(
         expected.setdefault(await station_id(session, route[name]), []).append(name)
     assert await _tickets(session, check) == expected
     # Clear the table for Hypothesis's next example (same database, same table).
-    await session.execute(update(Check).where(Check.id == check).values(status="closed"))
+    await session.execute(update(Check).where(Check.id == check).values(**CLOSED))
     await session.commit()

@@ -14,6 +14,7 @@ from app.orders.models import Check
 from app.platform.models import AuditEntry
 from kds.models import Ticket
 from tests.integration.test_many_hands import kitchen
+from tests.invariants import CLOSED
 from tests.web.test_kds_station import MARIA, ODE, cook, send_order, ticket_at
 
 
@@ -82,6 +83,6 @@ async def test_a_closed_checks_tickets_leave_expo(
     check = await send_order(uow_factory, session, "8", ["Burrata"])
     await cook(client)
     assert f'id="expo-check-{check}"' in (await client.get("/kds/expo")).text
-    await session.execute(update(Check).where(Check.id == check).values(status="closed"))
+    await session.execute(update(Check).where(Check.id == check).values(**CLOSED))
     await session.commit()
     assert f'id="expo-check-{check}"' not in (await client.get("/kds/expo")).text
