@@ -99,6 +99,7 @@ LINES = (
         _lines.c.hold,
         _lines.c.comped_at,
         _lines.c.void_reason,
+        _lines.c.comp_reason,
         _lines.c.share_index,
         _lines.c.share_count,
         _lines.c.share_group,

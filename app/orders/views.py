@@ -41,6 +41,8 @@ class LineView:
     share_count: int = 1
     #: This check's share of the discounts put on the line itself (not the whole-check ones).
     discount: int = 0
+    #: Why the manager gave it away (shown on the line, as a void's reason is).
+    comp_reason: str | None = None
 
     @property
     def amount(self) -> int:
@@ -147,6 +149,7 @@ def _line(row: Any, discount: int = 0) -> LineView:
         row.share_index,
         row.share_count,
         discount,
+        comp_reason=row.comp_reason if row.comped_at is not None else None,
     )
 
 

@@ -53,6 +53,7 @@ def test_a_spilled_negroni_is_comped_and_comes_off_with_its_tax(
     negroni = check.locator(".line").filter(has_text="Negroni")
     expect(negroni).to_have_class(has_class("comped"))
     expect(negroni.locator(".amount")).to_have_text("$14.00 comp")
+    expect(negroni.locator(".what .note")).to_have_text("Comp: spilled on the guest")
     expect(negroni.locator(".amount s")).to_have_text("$14.00")
     expect(totals_row(check, "Subtotal")).to_have_text("$28.00")
     expect(totals_row(check, "Comps")).to_have_text("−$14.00")

@@ -142,6 +142,7 @@ async def test_comp_takes_the_price_off_the_total(client: Client, session: Async
         headers=headers,
     )
     assert comped.status_code == 200 and "Comps" in comped.text and "−$3.50" in comped.text
+    assert "Comp: regular" in comped.text  # the reason shows on the line, as a void's does
 
 
 async def test_party_details_show_on_the_check(client: Client, session: AsyncSession) -> None:
