@@ -17,12 +17,13 @@ from litestar.response import Template
 from app.billing import discounts
 from app.billing.discount_views import named_discounts
 from app.core.errors import BadInput, NotFound
-from app.core.money import currency_exponent, parse_amount
+from app.core.money import parse_amount
 from app.orders.forms import check_panel, int_field, manager_approval, staff_id, text
 from app.orders.views import check_view
 from app.platform.approvals import Approval, managers_on_duty
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.web import money_exponent
 
 Req = Request[Any, Any, Any]
 #: A percent typed by a person, to four decimals: "18", "8.875". Four decimals of a percent
@@ -54,7 +55,7 @@ def _choice(request: Req, form: FormMultiDict) -> discounts.DiscountChoice:
     if percent:
         return discounts.DiscountChoice(kind="percent", value=percent_ppm(percent, "Discount"))
     if amount:
-        exponent = currency_exponent(request.app.state.location.currency)
+        exponent = money_exponent(request)
         return discounts.DiscountChoice(kind="amount", value=parse_amount(amount, exponent))
     raise BadInput("Pick a discount, or type a percent or an amount.")
 

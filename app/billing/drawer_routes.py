@@ -12,11 +12,11 @@ from litestar.response import Template
 from app.billing import drawers
 from app.billing.drawer_counts import MOVEMENTS, drawer_counts
 from app.core.errors import BadInput
-from app.core.money import currency_exponent, format_money, parse_amount
+from app.core.money import parse_amount
 from app.orders.forms import idem_key, int_field, staff_id, text
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
-from app.platform.web import render
+from app.platform.web import money_exponent, money_text, render
 
 Req = Request[Any, Any, Any]
 
@@ -28,7 +28,7 @@ def amount_field(request: Req, form: FormMultiDict, name: str, label: str) -> in
         raise BadInput(f"{label} cannot be negative.")
     if not raw:
         raise BadInput(f"Enter {label.lower()}.")
-    return parse_amount(raw, currency_exponent(request.app.state.location.currency))
+    return parse_amount(raw, money_exponent(request))
 
 
 def session_field(form: FormMultiDict) -> int:
@@ -88,7 +88,7 @@ class DrawerController(Controller):
             key=idem_key(form),
         )
         label = MOVEMENTS.get(kind, kind)
-        return await self._screen(request, uow, f"{label}: {self._money(request, amount)}.")
+        return await self._screen(request, uow, f"{label}: {money_text(request, amount)}.")
 
     @post("/close")
     async def close_drawer(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:
@@ -99,16 +99,11 @@ class DrawerController(Controller):
         )
         diff = count.over_short or 0
         word = "over" if diff > 0 else "short" if diff < 0 else "even"
-        money = self._money(request, abs(diff))
+        money = money_text(request, abs(diff))
         return await self._screen(
             request,
             uow,
-            f"{count.drawer} drawer closed: expected {self._money(request, count.expected)}, "
-            f"counted {self._money(request, counted)}"
+            f"{count.drawer} drawer closed: expected {money_text(request, count.expected)}, "
+            f"counted {money_text(request, counted)}"
             + (", even." if word == "even" else f", {money} {word}."),
         )
-
-    @staticmethod
-    def _money(request: Req, minor: int) -> str:
-        location = request.app.state.location
-        return format_money(minor, location.currency, location.locale)

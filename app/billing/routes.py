@@ -16,12 +16,12 @@ from app.billing.refunds import payments_of
 from app.billing.split_amounts import pay_prefill
 from app.billing.terminal import SIMULATED_OUTCOMES, SimulatedTerminal, terminal_for
 from app.core.errors import BadInput
-from app.core.money import currency_exponent, parse_amount
+from app.core.money import parse_amount
 from app.orders.forms import idem_key, staff_id
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
-from app.platform.web import render
+from app.platform.web import money_exponent, render
 
 
 def quick_tenders(balance: int, exponent: int) -> list[int]:
@@ -48,7 +48,7 @@ def money_field(
         return default
     if raw.startswith("-"):
         raise BadInput(f"“{raw}” is not an amount: {label} cannot be negative.")
-    return parse_amount(raw, currency_exponent(request.app.state.location.currency))
+    return parse_amount(raw, money_exponent(request))
 
 
 def version_field(form: FormMultiDict) -> int:
@@ -65,9 +65,8 @@ async def pay_panel(
     **extra: Any,
 ) -> Template:
     """The payment screen as it is now (the answer to every command on it)."""
-    location = request.app.state.location
     check = await check_view(uow.session, check_id)
-    exponent = currency_exponent(location.currency)
+    exponent = money_exponent(request)
     terminal = terminal_for(request.app.state)
     # Opened from a By amount part (?amount=3000): that guest's part is filled in.
     prefill = pay_prefill(request, check)

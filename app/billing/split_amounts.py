@@ -22,12 +22,12 @@ from litestar.response import Template
 
 from app.billing.split_views import SplitFamily, split_family
 from app.core.errors import BadInput
-from app.core.money import currency_exponent, format_money, parse_amount, to_decimal
+from app.core.money import parse_amount, to_decimal
 from app.core.split import MAX_PARTS, amount_parts
 from app.orders.views import CheckView
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
-from app.platform.web import is_htmx
+from app.platform.web import is_htmx, money_exponent, money_text
 
 Req = Request[Any, Any, Any]
 _MINOR = re.compile(r"[0-9]{1,12}")  # used with fullmatch
@@ -64,15 +64,6 @@ class AmountPlan:
         return sum(part.amount for part in self.parts)
 
 
-def _exponent(request: Req) -> int:
-    return currency_exponent(request.app.state.location.currency)
-
-
-def _money(request: Req, minor: int) -> str:
-    location = request.app.state.location
-    return format_money(minor, location.currency, location.locale)
-
-
 def plan_link(check_id: int, amounts: Sequence[int], exponent: int) -> str:
     """The By amount panel for these amounts (minor units), as a link."""
     query = urlencode([("amount", str(to_decimal(a, exponent))) for a in amounts])
@@ -81,7 +72,7 @@ def plan_link(check_id: int, amounts: Sequence[int], exponent: int) -> str:
 
 def read_amounts(request: Req, typed: Sequence[str]) -> list[int]:
     """The amounts typed, in minor units; blank fields are skipped."""
-    exponent = _exponent(request)
+    exponent = money_exponent(request)
     amounts: list[int] = []
     for raw in typed:
         if raw.startswith("-"):
@@ -109,11 +100,11 @@ def plan_amounts(request: Req, family: SplitFamily, typed: list[str]) -> AmountP
     amounts = read_amounts(request, typed)
     if sum(amounts) > check.balance:
         raise BadInput(
-            f"Those amounts add up to {_money(request, sum(amounts))}, more than the "
-            f"{_money(request, check.balance)} still owed: lower one of them."
+            f"Those amounts add up to {money_text(request, sum(amounts))}, more than the "
+            f"{money_text(request, check.balance)} still owed: lower one of them."
         )
     split = amount_parts(check.totals.total, check.totals.tax, amounts, paid=check.paid)
-    exponent = _exponent(request)
+    exponent = money_exponent(request)
     parts = []
     for index, part in enumerate(split):
         others = [a for i, a in enumerate(amounts) if i != index]
@@ -151,7 +142,7 @@ def pay_prefill(request: Req, check: CheckView) -> PayPrefill:
         return PayPrefill()
     then = [str(v) for v in query.getall("then", [])]
     back = (
-        plan_link(check.id, [int(v) for v in then if int(v) > 0], _exponent(request))
+        plan_link(check.id, [int(v) for v in then if int(v) > 0], money_exponent(request))
         if all(_MINOR.fullmatch(v) for v in then)
         else None
     )
@@ -170,11 +161,11 @@ def pay_prefill(request: Req, check: CheckView) -> PayPrefill:
         return PayPrefill(
             None,
             back,
-            f"This part ({_money(request, amount)}) is more than the balance now: "
+            f"This part ({money_text(request, amount)}) is more than the balance now: "
             "type what the guest pays.",
         )
     return PayPrefill(
-        amount, back, f"This guest pays {_money(request, amount)}: it is filled in below."
+        amount, back, f"This guest pays {money_text(request, amount)}: it is filled in below."
     )
 
 

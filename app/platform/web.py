@@ -30,6 +30,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BrigadeError
+from app.core.money import currency_exponent, format_money
 from app.platform.auth import Principal, principal_for
 from app.platform.db import UnitOfWork
 
@@ -232,6 +233,17 @@ async def provide_uow(request: Request[Any, Any, Any]) -> AsyncGenerator[UnitOfW
             raise
         else:
             await uow.commit()
+
+
+def money_exponent(request: Request[Any, Any, Any]) -> int:
+    """Digits after the point in the restaurant's currency (2 for dollars, 0 for yen)."""
+    return currency_exponent(request.app.state.location.currency)
+
+
+def money_text(request: Request[Any, Any, Any], minor: int) -> str:
+    """An amount as the restaurant writes it ("$1,234.50"), for messages."""
+    location = request.app.state.location
+    return format_money(minor, location.currency, location.locale)
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
