@@ -56,6 +56,7 @@ from app.platform.web import (
     provide_uow,
     role_guard,
     unexpected_error_handler,
+    vary_on_htmx,
 )
 from app.staff.routes import SessionController, SignInController, StaffAdminController
 from kds.api import KitchenApiController
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             render_plugins=[SwaggerRenderPlugin()],
         ),
+        after_request=vary_on_htmx,
         on_startup=[on_startup, start_printing, kds.alerts.start],
         # In this order: the print worker settles its jobs before the engine is disposed.
         on_shutdown=[kds.alerts.stop, stop_printing, on_shutdown],

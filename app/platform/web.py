@@ -246,6 +246,13 @@ def money_text(request: Request[Any, Any, Any], minor: int) -> str:
     return format_money(minor, location.currency, location.locale)
 
 
+async def vary_on_htmx(response: Response[Any]) -> Response[Any]:
+    """Every page answers an htmx swap with a fragment and a browser with the whole page, at
+    the same address: say so, or Back after a pushed address shows a cached bare fragment."""
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
     """An htmx swap wants a fragment; restoring a pushed URL from history wants the page."""
     headers = request.headers

@@ -106,6 +106,9 @@ async def test_thirty_and_twenty_five_and_the_rest_each_with_its_tax(
     # The same plan on a plain load (a reload of the pushed address): the whole split screen.
     page = await client.get(f"{check}/split/amounts?amount=30&amount=25.00")
     assert page.status_code == 200 and "<html" in page.text
+    # Same address, two answers: the browser's cache must keep them apart (Back after Pay
+    # showed the bare fragment until responses said Vary: HX-Request).
+    assert panel.headers["vary"] == page.headers["vary"] == "HX-Request"
     assert plan_of(page.text) == plan_of(panel.text)
     assert '<details id="by-amount" class="share-panel by-amount" open>' in page.text
     assert await written(session) == before  # a plan is a read: nothing was split or paid
