@@ -26,6 +26,7 @@ import printers.routes
 from app.api.routes import ApiController
 from app.billing.discount_routes import DiscountController
 from app.billing.drawer_routes import DrawerController
+from app.billing.guest_lock import guest_lock_guard
 from app.billing.present_routes import PresentController
 from app.billing.refund_routes import RefundController, TipsController
 from app.billing.routes import PaymentController
@@ -149,7 +150,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         dependencies={"uow": Provide(provide_uow)},
-        guards=[role_guard],
+        guards=[role_guard, guest_lock_guard],
         middleware=[CardNumberGuard(), PrincipalMiddleware()],
         plugins=[channels],
         template_config=TemplateConfig(instance=templates),

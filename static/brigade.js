@@ -76,6 +76,24 @@
       event.detail.shouldSwap = false;
     }
   });
+  // The pay screen's feed only says "check N is now at version V": a tablet that already
+  // shows V (its own payment, with the change due on it) keeps it; any other redraws.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fresh = event.detail.fragment && event.detail.fragment.firstElementChild;
+    if (!fresh || fresh.id !== "pay-live") return;
+    event.detail.shouldSwap = false;
+    var pay = document.getElementById("pay");
+    if (!pay || pay.dataset.version === fresh.dataset.version) return;
+    window.htmx.ajax("GET", window.location.pathname + window.location.search, { target: "#pay", swap: "outerHTML" });
+  });
+  // Back (or Forward) to a live screen shows the check as it is now, not the page the
+  // browser kept: a paid check came back editable. Reloading once is cheap; a reload's own
+  // navigation type is "reload", so this never loops.
+  window.addEventListener("pageshow", function (event) {
+    if (!document.querySelector("[ws-connect]")) return;
+    var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    if (event.persisted || (nav && nav.type === "back_forward")) window.location.reload();
+  });
   document.addEventListener("htmx:wsOpen", function () { setConn(true); });
   document.addEventListener("htmx:wsClose", function () { setConn(false); });
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from app.billing.models import Payment
-from app.core.errors import BadInput, NotFound
+from app.core.errors import BadInput, BrigadeError, NotFound, Refused
 from app.orders.models import Check
 from app.platform import audit, idempotency
+from app.platform.auth import MANAGERS, PinGate, verify_pin
 from app.platform.db import UnitOfWork
 from app.platform.models import AuditEntry
 from app.platform.receipts import ReceiptBus
@@ -114,3 +115,21 @@ async def receipt_copy(
         session, "reprint_receipt", f"check:{check_id}", actor_id=staff_id, printed=printed
     )
     return printed
+
+
+async def unlock_guest_bill(
+    uow: UnitOfWork, check_id: int, who: str, pin: str, signed_in: int, gate: PinGate
+) -> None:
+    """Staff take back a tablet shown to the guest: the signed-in server's PIN or a
+    manager's. Audited. A wrong PIN counts against the throttle (committed before refusal)."""
+    if not who.isascii() or not who.isdigit() or len(who) > 18:
+        raise BadInput("Tap who is unlocking the tablet.")
+    staff_id = int(who)
+    try:
+        staff = await verify_pin(uow.session, staff_id, pin, gate)
+    except BrigadeError:
+        await uow.commit()
+        raise
+    if staff.id != signed_in and staff.role not in MANAGERS:
+        raise Refused(f"Only the server signed in here or a manager can unlock: not {staff.name}.")
+    await audit.record(uow.session, "unlock_guest_bill", f"check:{check_id}", actor_id=staff.id)

@@ -4,9 +4,11 @@ Built from the order screen's ``check_view`` (so the bill never disagrees with t
 plus what only the bill shows: shares of a shared item, discount names, tax per rate,
 suggested tips, and the payments with their change. Presenting it is in ``present.py``.
 
-Suggested tips follow the usual US practice: a percentage of the food and drink as charged
-before tax (after comps and discounts), because tax is not the server's service. A check that
-already carries a service charge (auto-gratuity) suggests no tip: the gratuity is included.
+Suggested tips follow the usual US practice: a percentage of the food and drink before tax,
+because tax is not the server's service, and before discounts, because a discount is the
+house's gift, not a smaller service (a 30 % discount must not cut the suggested tip by 30 %).
+Comped items stay out: nothing was sold. A check that already carries a service charge
+(auto-gratuity) suggests no tip: the gratuity is included.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import Payment
+from app.core.check_math import PricedLine, check_totals
 from app.core.errors import NotFound
 from app.core.money import allocate
 from app.core.tax import PPM
@@ -126,6 +129,30 @@ def tip_suggestions(base: int, total: int, setting: str) -> tuple[TipSuggestion,
     return tuple(out)
 
 
+def tip_base(view: CheckView) -> int:
+    """What suggested tips are a percentage of: the sold (not comped) food and drink as priced
+    before any discount, net of tax. With tax-inclusive prices the tax is worked out again
+    on the undiscounted lines, so the base is what the net would have been."""
+    full = check_totals(
+        [
+            PricedLine(
+                ln.quantity,
+                ln.unit_price,
+                ln.tax_rate_ppm,
+                ln.comped,
+                share_index=ln.share_index,
+                share_count=ln.share_count,
+            )
+            for ln in view.lines
+            if ln.counts
+        ],
+        prices_include_tax=view.prices_include_tax,
+        tax_rounding=view.tax_rounding,
+    )
+    base = full.subtotal - full.comps - (full.tax if view.prices_include_tax else 0)
+    return max(base, 0)
+
+
 def card_label(brand: str | None, last4: str | None) -> str:
     return f"{(brand or 'Card').upper()} ****{last4}" if last4 else (brand or "Card").upper()
 
@@ -206,9 +233,7 @@ async def bill_view(
     taxes = tuple(TaxRow(f"{word} {percent(t.rate_ppm)}", t.tax) for t in totals.tax_lines if t.tax)
     if not taxes and totals.tax:
         taxes = (TaxRow(word, totals.tax),)
-    base = totals.subtotal - totals.comps - totals.discounts
-    if view.prices_include_tax:
-        base -= totals.tax
+    base = tip_base(view)
     payments = await _payments(session, check_id)
     return BillView(
         check_id=view.id,

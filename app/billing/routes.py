@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, WebSocket, get, post, websocket
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -21,18 +21,21 @@ from app.orders.forms import idem_key, staff_id
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.realtime import stream
 from app.platform.web import money_exponent, render
 
 
 def quick_tenders(balance: int, exponent: int) -> list[int]:
-    """Exact, then the next round notes above the balance: what guests actually hand over."""
+    """Exact, then the next round 5, 10, 20 and 50 above the balance (each once): what a
+    guest actually hands over for $70.24 is $75, $80 or $100, not only $100."""
     unit = 10**exponent
     picks = [balance]
-    for note in (5, 10, 20, 50, 100):
-        amount = note * unit
-        if amount > balance and amount not in picks:
+    for note in (5, 10, 20, 50):
+        step = note * unit
+        amount = (balance // step + 1) * step
+        if amount not in picks:
             picks.append(amount)
-    return picks[:4]
+    return picks
 
 
 def money_field(
@@ -98,6 +101,20 @@ class PaymentController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         return await pay_panel(request, uow, check_id)
+
+    @websocket("/feed")
+    async def pay_feed(self, socket: WebSocket[Any, Any, Any], check_id: FromPath[int]) -> None:
+        """Another tablet paid, refunded or changed the check: say its new version. The page
+        fetches itself again only when it shows another one, so this tablet's own change due
+        stays on screen after its own payment."""
+
+        async def on_event(event: dict[str, Any]) -> str | None:
+            if "version" not in event:
+                return None
+            version = int(event["version"])
+            return f'<div id="pay-live" data-version="{version}" hidden></div>'
+
+        await stream(socket, [f"check:{check_id}"], on_event)
 
     @post("/cash")
     async def pay_cash(

@@ -226,7 +226,8 @@ def test_one_guest_hands_over_too_little_the_other_too_much(
 
     # The first guest puts down a $20 note for their half: no change, the rest stays owed.
     take_cash(page, "20")
-    expect(page.locator("#change-due")).to_have_text("$0.00")
+    expect(page.locator("#change-due")).to_have_count(0)  # a part payment, not "change $0.00"
+    expect(page.locator("#part-paid")).to_have_text(f"Paid $20.00 — {dollars(rest)} still due")
     expect(page.locator("#balance")).to_have_text(dollars(rest))
     expect(totals_row(page.locator("#pay dl.totals"), "Paid")).to_have_text("$20.00")
     expect(page.locator("#pay")).not_to_contain_text("is closed")
