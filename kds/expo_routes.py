@@ -1,4 +1,4 @@
-"""The expo screen: every check's tickets at the pass, alerts, and "food ready"."""
+"""The expo screen: every check's courses at the pass, alerts, and "food ready"."""
 
 from __future__ import annotations
 
@@ -44,6 +44,18 @@ class ExpoController(Controller):
         }
         return render(request, "kds/expo.html", context)
 
+    @post("/tickets/{ticket_id:int}/ready")
+    async def course_ready(
+        self,
+        request: Request[Any, Any, Any],
+        ticket_id: FromPath[int],
+        uow: NamedDependency[UnitOfWork],
+    ) -> Template:
+        """One card passed: that check's course, the rest of the check still cooking."""
+        location_id = request.app.state.location.id
+        await expo.pass_course(uow, location_id, ticket_id, current(request).staff_id)
+        return Template("kds/_expo_update.html", context=await _board(uow.session, location_id))
+
     @post("/checks/{check_id:int}/ready")
     async def food_ready(
         self,
@@ -51,6 +63,7 @@ class ExpoController(Controller):
         check_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
+        """All of the check's food at once, whatever course (the expediter's override)."""
         location_id = request.app.state.location.id
         await expo.food_ready(uow, location_id, check_id, current(request).staff_id)
         return Template("kds/_expo_update.html", context=await _board(uow.session, location_id))
