@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
         migrate.upgrade(url)
         _demo(url, quiet=False)
-        with fake_printers_running(settings.data_dir / "printed"):
+        with fake_printers_running(settings.data_dir / "printed", url):
             _serve(settings, url)
     elif args.command == "serve":
         _serve(settings, url)

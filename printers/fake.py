@@ -10,7 +10,9 @@ It can be told to misbehave the ways kitchen printers do:
 - ``slow``: prints and answers, each answer ``delay_s`` late.
 
 Tests drive it in-process (``await printer.set_mode("off")``); the demo runs a fleet of them
-(``python -m printers.fake serve --demo``) with a control port for ``set NAME MODE``.
+(``python -m printers.fake serve --demo``) with a control port for ``set NAME MODE``. The
+demo's fleet listens on ports the operating system picks, and writes them (and the control
+port) to ``fake-printers.json`` in its output folder, where the server and ``set`` read them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +30,9 @@ from pathlib import Path
 from printers.decode import Cut, Decoder, Line, StatusQuery
 
 MODES = ("on", "off", "silent", "paper_out", "slow")
+#: The control port of a fleet started by hand; the demo's fleet takes a free one.
 CONTROL_PORT = 9199
+log = logging.getLogger("printers.fake")
 
 # Status bytes as an Epson TM printer sends them. DLE EOT n: 1 printer, 2 offline cause,
 # 3 error cause, 4 roll paper sensor. Paper out: offline, "stopped by paper end", both
@@ -135,7 +142,7 @@ class FakePrinter:
         if self.echo:
             print(f"[{self.name} printer · {stamp}]\n{text}\n", flush=True)
         elif self.out is not None:
-            print(f"[{self.name} printer] printed {lines[0].strip()!r} → {self.out}", flush=True)
+            log.info("printed", extra={"printer": self.name, "first_line": lines[0].strip()})
 
 
 class Fleet:
@@ -144,11 +151,13 @@ class Fleet:
     def __init__(self, printers: list[FakePrinter]) -> None:
         self.printers = {p.name.lower(): p for p in printers}
         self._control: asyncio.Server | None = None
+        self.control_port = 0
 
     async def start(self, control_port: int = CONTROL_PORT) -> None:
         for printer in self.printers.values():
             await printer.start()
         self._control = await asyncio.start_server(self._command, "127.0.0.1", control_port)
+        self.control_port = int(self._control.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
         if self._control is not None:
@@ -181,37 +190,68 @@ async def send_command(name: str, mode: str, port: int = CONTROL_PORT) -> str:
     return reply
 
 
-async def _serve_fleet(printers: list[FakePrinter], control_port: int) -> None:
+def write_ports(path: Path, fleet: Fleet) -> None:
+    """Say which ports the fleet got, all at once (a reader never sees half a file)."""
+    ports = {p.name: p.port for p in fleet.printers.values()}
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps({"control": fleet.control_port, "printers": ports}))
+    os.replace(partial, path)
+
+
+def control_port_in(folder: Path) -> int:
+    """The control port of the demo's fleet printing into ``folder``, if it is running."""
+    from printers.demo import PORTS_FILE
+
+    try:
+        return int(json.loads((folder / PORTS_FILE).read_text())["control"])
+    except (OSError, ValueError, KeyError):
+        return CONTROL_PORT
+
+
+async def _serve_fleet(
+    printers: list[FakePrinter], control_port: int, ports_file: Path | None
+) -> None:
     fleet = Fleet(printers)
     await fleet.start(control_port)
     for printer in printers:
-        print(f"Fake printer {printer.name} listening on {printer.address}", flush=True)
+        log.info("listening", extra={"printer": printer.name, "address": printer.address})
+    if ports_file is not None:
+        write_ports(ports_file, fleet)
     try:
         await asyncio.Event().wait()
     finally:
         await fleet.stop()
 
 
+def _demo_folder() -> Path:
+    from app.platform.settings import Settings
+
+    return Settings.from_env().data_dir / "printed"
+
+
 def main(argv: list[str] | None = None) -> int:
-    from printers.demo import DEMO_PRINTERS
+    from app.platform.logs import configure_logging
+    from printers.demo import DEMO_PRINTERS, PORTS_FILE
 
     parser = argparse.ArgumentParser(prog="python -m printers.fake")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run fake printers")
     serve.add_argument("--printer", action="append", default=[], help="NAME:PORT (repeat)")
-    serve.add_argument("--demo", action="store_true", help="the demo's printers (9101-9105)")
+    serve.add_argument("--demo", action="store_true", help="the demo's printers, on free ports")
     serve.add_argument("--out", type=Path, help="folder for NAME.txt files of printed tickets")
     serve.add_argument("--echo", action="store_true", help="print each ticket to the console")
-    serve.add_argument("--control", type=int, default=CONTROL_PORT)
+    serve.add_argument("--control", type=int, help=f"control port ({CONTROL_PORT}; demo: free)")
     control = sub.add_parser("set", help="switch a running fake printer's mode")
     control.add_argument("name")
     control.add_argument("mode", choices=MODES)
-    control.add_argument("--control", type=int, default=CONTROL_PORT)
+    control.add_argument("--control", type=int, help="control port (default: the demo's)")
     args = parser.parse_args(argv)
     if args.command == "set":
-        print(asyncio.run(send_command(args.name, args.mode, args.control)))
+        port = args.control or control_port_in(_demo_folder())
+        print(asyncio.run(send_command(args.name, args.mode, port)))
         return 0
-    specs = [(n, p) for n, p in DEMO_PRINTERS] if args.demo else []
+    configure_logging()
+    specs = [(name, 0) for name in DEMO_PRINTERS] if args.demo else []
     specs += [(s.rpartition(":")[0], int(s.rpartition(":")[2])) for s in args.printer]
     printers = [
         FakePrinter(
@@ -222,8 +262,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name, port in specs
     ]
+    control_port = args.control if args.control is not None else (0 if args.demo else CONTROL_PORT)
+    ports_file = args.out / PORTS_FILE if args.out else None
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve_fleet(printers, args.control))
+        asyncio.run(_serve_fleet(printers, control_port, ports_file))
     return 0
 
 
