@@ -42,6 +42,8 @@ from app.platform import migrate
 from app.platform.card_guard import CardNumberGuard
 from app.platform.db import make_engine, make_sessionmaker
 from app.platform.embedded_pg import resolve_database_url
+from app.platform.input_errors import INPUT_ERROR_HANDLERS
+from app.platform.input_guard import BodyReader, InputGuard
 from app.platform.kitchen import KitchenBus
 from app.platform.logs import configure_logging
 from app.platform.models import Location
@@ -151,13 +153,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"uow": Provide(provide_uow)},
         guards=[role_guard, guest_lock_guard],
-        middleware=[CardNumberGuard(), PrincipalMiddleware()],
+        # InputGuard first: hostile input is refused before anything reads it.
+        middleware=[InputGuard(), CardNumberGuard(), PrincipalMiddleware()],
         plugins=[channels],
         template_config=TemplateConfig(instance=templates),
         exception_handlers={
             BrigadeError: brigade_error_handler,
             HTTPException: http_error_handler,
             Exception: unexpected_error_handler,
+            **INPUT_ERROR_HANDLERS,
         },
         openapi_config=OpenAPIConfig(
             title="Brigade POS API",
@@ -185,6 +189,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # The floor plan's banner: kitchen tickets nobody saw, printers in trouble.
     app.state.floor_alerts = (kds.alerts.open_alerts, printer_alerts)
     app.state.location = DEFAULT_LOCATION
+    # Outside routing, so even a 404 or 405 reads the body first (see input_guard).
+    app.asgi_handler = BodyReader(app.asgi_handler)
     return app
 
 

@@ -11,15 +11,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.core.errors import BadInput, NotFound
+from app.core.inputs import is_id
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.inputs import raw_value
 from app.platform.web import current, is_htmx, render
 from kds import stations
 
 
 def _ids(form: FormMultiDict, name: str) -> list[int]:
-    raw = [str(v).strip() for v in form.getall(name, [])]
-    if not all(v.isdigit() for v in raw):
+    raw = [raw_value(v).strip() for v in form.getall(name, [])]
+    if not all(is_id(v) for v in raw):
         raise BadInput("A ticked station is not valid; reload the page and try again.")
     return [int(v) for v in raw]
 
@@ -60,8 +62,8 @@ class RoutingController(Controller):
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Template | Redirect:
         form = await request.form()
-        category = str(form.get("category_id") or "").strip()
-        if not category.isdigit():
+        category = raw_value(form.get("category_id")).strip()
+        if not is_id(category):
             raise NotFound("That menu category does not exist.")
         routed = await stations.route_category(
             uow,

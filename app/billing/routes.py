@@ -16,11 +16,13 @@ from app.billing.refunds import payments_of
 from app.billing.split_amounts import pay_prefill
 from app.billing.terminal import SIMULATED_OUTCOMES, SimulatedTerminal, terminal_for
 from app.core.errors import BadInput
+from app.core.inputs import is_whole
 from app.core.money import parse_amount
 from app.orders.forms import idem_key, staff_id
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.inputs import form_text
 from app.platform.realtime import stream
 from app.platform.web import money_exponent, render
 
@@ -46,7 +48,7 @@ def money_field(
     default: int | None = None,
 ) -> int | None:
     """An amount typed on the screen; blank means ``default``; a minus sign is refused."""
-    raw = str(form.get(name, "") or "").strip()
+    raw = form_text(form, name, label, limit=40).strip()
     if not raw:
         return default
     if raw.startswith("-"):
@@ -55,10 +57,10 @@ def money_field(
 
 
 def version_field(form: FormMultiDict) -> int:
-    try:
-        return int(str(form.get("version", "")))
-    except ValueError:
-        raise BadInput("This payment screen is out of date; reload it.") from None
+    raw = form_text(form, "version", "Version", limit=40).strip()
+    if not is_whole(raw):
+        raise BadInput("This payment screen is out of date; reload it.")
+    return int(raw)
 
 
 async def pay_panel(
@@ -178,7 +180,7 @@ class PaymentController(Controller):
         result = await cards.cancel_card(
             uow,
             check_id,
-            str(form.get("attempt") or ""),
+            form_text(form, "attempt", "Attempt", limit=200),
             staff_id(request),
             terminal_for(request.app.state),
             receipts=request.app.state.receipts,

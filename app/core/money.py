@@ -15,7 +15,8 @@ from babel.numbers import format_currency, get_currency_precision
 
 from app.core.errors import BadInput
 
-_AMOUNT = re.compile(r"^\s*(\d{1,12})(?:[.,](\d*))?\s*$")
+# ASCII digits only: \d alone also matches "١٢", which int() would read as 12.
+_AMOUNT = re.compile(r"^\s*(\d{1,12})(?:[.,](\d*))?\s*$", re.ASCII)
 
 
 def currency_exponent(currency: str) -> int:

@@ -8,26 +8,22 @@ from urllib.parse import parse_qs, urlsplit
 from litestar import Request
 from litestar.datastructures import FormMultiDict
 
-from app.core.errors import BadInput
+from app.core.inputs import parse_whole
+from app.platform import inputs
 
 
 def text(form: FormMultiDict, name: str) -> str:
-    return str(form.get(name, "") or "")
+    return inputs.form_text(form, name)
 
 
 def whole(form: FormMultiDict, name: str, label: str) -> int:
     """A whole number from a form field; anything else is refused, naming the field."""
-    raw = text(form, name).strip()
-    try:
-        return int(raw)
-    except ValueError:
-        shown = f", not {raw}" if raw else ""
-        raise BadInput(f"{label} must be a whole number{shown}.") from None
+    return parse_whole(inputs.raw(form, name), label)
 
 
 def maybe_id(form: FormMultiDict, name: str) -> int | None:
     """An id from a picker; empty means "none" (e.g. a table in nobody's section)."""
-    raw = text(form, name).strip()
+    raw = inputs.raw(form, name).strip()
     return whole(form, name, name.capitalize()) if raw else None
 
 

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
+from app.core.inputs import is_id, is_whole
 from app.floor import service, views
 from app.floor.alerts import floor_alerts, is_alert_event
 from app.floor.forms import key, showing_mine
@@ -22,6 +23,7 @@ from app.floor.manager_routes import LayoutController, SectionsController
 from app.orders import service as orders
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.inputs import raw_value
 from app.platform.realtime import stream
 from app.platform.web import current, is_htmx, principal_of, render, render_html
 
@@ -114,11 +116,10 @@ class DiningRoomController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         # The tapped number button and the "more" box share a name; the filled one counts.
-        typed = [str(v).strip() for v in form.getall("guests", []) if str(v).strip()]
-        try:
-            guests = int(typed[0])
-        except (IndexError, ValueError):
-            raise BadInput("Enter how many guests (a number from 1 to 99).") from None
+        typed = [raw_value(v).strip() for v in form.getall("guests", []) if raw_value(v).strip()]
+        if not typed or not is_whole(typed[0]):
+            raise BadInput("Enter how many guests (a number from 1 to 99).")
+        guests = int(typed[0])
         server = current(request)
         assert server.staff_id is not None
         check_id = await orders.open_table(
@@ -195,7 +196,7 @@ class DiningRoomController(Controller):
         me = principal.staff_id if principal else None
         mine = socket.query_params.get("mine") in ("1", "true")
         wanted = socket.query_params.get("floor", "")
-        shown: int | None = int(wanted) if wanted.isdigit() else None
+        shown: int | None = int(wanted) if is_id(wanted) else None
 
         async def on_event(event: dict[str, Any]) -> str | None:
             nonlocal shown

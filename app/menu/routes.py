@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from app.core.errors import BadInput, NotFound
+from app.core.inputs import is_id, is_whole
 from app.menu import availability as menu
 from app.menu.service import item_button_view
 from app.platform.auth import FLOOR, KITCHEN
@@ -38,7 +39,7 @@ def _minutes(raw: object) -> int | None:
     text = "" if raw is None else str(raw).strip()
     if not text:
         return None  # "86 tonight": until someone brings it back
-    if not text.isdigit() or not 1 <= int(text) <= LONGEST_86:
+    if not is_id(text) or not 1 <= int(text) <= LONGEST_86:
         raise BadInput("Pick how long: 30 min, 1 hour, or 86 for tonight.")
     return int(text)
 
@@ -53,12 +54,9 @@ def _count(form: FormMultiDict) -> int | None:
     raw = str(form.get("set") or form.get("count") or "").strip()
     if raw in ("", "none"):
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadInput(
-            "Portions left must be a whole number (leave it empty for no limit)."
-        ) from None
+    if not is_whole(raw):
+        raise BadInput("Portions left must be a whole number (leave it empty for no limit).")
+    return int(raw)
 
 
 async def _card(session: Any, location_id: int, item_id: int) -> dict[str, Any]:

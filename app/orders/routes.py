@@ -12,7 +12,7 @@ from litestar.response import Template
 from app.menu.courses import courses, default_course
 from app.menu.service import item_button_view, item_with_choices, menu_for_ordering
 from app.orders import firing, service
-from app.orders.forms import check_panel, idem_key, int_field, options
+from app.orders.forms import check_panel, idem_key, int_field, options, text
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
@@ -80,9 +80,9 @@ class CheckController(Controller):
             item_id=int_field(form, "item_id", "Item") or 0,
             quantity=int_field(form, "quantity", "Quantity", default=1) or 0,
             option_ids=options(form),
-            note=str(form.get("note", "") or ""),
+            note=text(form, "note"),
             seat=int_field(form, "seat", "Seat"),
-            course=str(form.get("course") or "") or None,
+            course=text(form, "course") or None,
         )
         line_id = await service.add_line(uow, check_id, new, staff.staff_id, key=idem_key(form))
         return await check_panel(request, uow, check_id, added=line_id)
