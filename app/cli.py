@@ -1,4 +1,4 @@
-"""The ``brigade`` command: serve, db upgrade, demo."""
+"""The ``brigade`` command: serve, db upgrade, demo, staff, api-key."""
 
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ def _demo(url: str, quiet: bool) -> None:
         print("\nDemo restaurant ready. Sign in with a name and its PIN:")
         for name, role, pin in pins:
             print(f"  {name:<18} {role:<10} PIN {pin}")
-        print("  Kitchen screens: open /kds and pick a station, signed in as kitchen staff.\n")
+        print("  Kitchen screens: open /kds and pick a station, signed in as kitchen staff.")
+        print("  API: the demo's key is X-API-Key: demo-api-key (real installs issue their own).\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     from printers import admin as printer_admin
 
     printer_admin.add_commands(sub)  # brigade printers ..., brigade print-agent add ...
+    from app.staff import console as staff_console
+
+    staff_console.add_commands(sub)  # brigade staff unlock NAME, brigade api-key create ...
     args = parser.parse_args(argv)
 
     configure_logging()
@@ -96,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         _demo(url, args.quiet)
     elif args.command in printer_admin.COMMANDS:
         return printer_admin.run(args, url)
+    elif args.command in staff_console.COMMANDS:
+        return staff_console.run(args, url)
     elif args.command == "serve" and args.demo:
         from printers.demo import fake_printers_running
 

@@ -22,7 +22,7 @@ from app.menu.models import (
 )
 from app.platform.auth import hash_pin, token_digest
 from app.platform.db import make_engine, make_sessionmaker
-from app.platform.models import Device, Location, Staff
+from app.platform.models import ApiKey, Device, Location, Staff
 from kds.models import CategoryStation, Station
 from printers.demo import add_demo_printers
 
@@ -36,6 +36,8 @@ STAFF = [
     ("Olivia", "owner", "8888"),
 ]
 KITCHEN_DEVICE_TOKEN = "demo-kitchen-screen-token"  # noqa: S105 - printed for the demo
+#: The demo's only API key (for the tests and benchmarks); a real install issues its own.
+DEMO_API_KEY = "demo-api-key"
 
 Item = tuple[str, int, str, list[str]]  # name, price in cents, tax rate, modifier groups
 # name, course, colour, stations, items
@@ -256,6 +258,9 @@ async def _seed(session: AsyncSession) -> None:
             kind="kds",
             token_hash=token_digest(KITCHEN_DEVICE_TOKEN),
         )
+    )
+    session.add(
+        ApiKey(location_id=loc, name="Demo integrations", key_hash=token_digest(DEMO_API_KEY))
     )
     await add_demo_printers(session, loc, stations)
     session.add_all(

@@ -46,7 +46,7 @@ import httpx  # noqa: E402
 
 from bench.check_close_raw import SERVER, TENDERED, Result, raw_closes  # noqa: E402
 from bench.http_load import Connection  # noqa: E402
-from bench.kds_fanout import free_port, start_server, stop_server  # noqa: E402
+from bench.kds_fanout import DEMO_API_KEY, free_port, start_server, stop_server  # noqa: E402
 
 ITEMS = ("Fish & Chips", "Caesar Salad", "House Red (glass)")
 
@@ -169,7 +169,9 @@ async def main(args: argparse.Namespace) -> None:
     try:
         async with httpx.AsyncClient() as http:
             answer = await http.post(
-                f"{base}/api/v1/sessions", json={"staff_id": SERVER[0], "pin": SERVER[1]}
+                f"{base}/api/v1/sessions",
+                json={"staff_id": SERVER[0], "pin": SERVER[1]},
+                headers={"X-API-Key": DEMO_API_KEY},
             )
             answer.raise_for_status()
             token = answer.json()["token"]

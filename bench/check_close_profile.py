@@ -31,6 +31,7 @@ from app.main import create_app  # noqa: E402
 from app.platform.settings import Settings  # noqa: E402
 from bench.check_close import asyncpg_dsn, make_checks, prepare_database  # noqa: E402
 from bench.check_close_raw import SERVER, TENDERED  # noqa: E402
+from bench.kds_fanout import DEMO_API_KEY  # noqa: E402
 
 
 async def closes(client: httpx.AsyncClient, token: str, checks: list[int]) -> None:
@@ -63,7 +64,9 @@ async def main(args: argparse.Namespace) -> None:
     ):
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
         answer = await client.post(
-            "/api/v1/sessions", json={"staff_id": SERVER[0], "pin": SERVER[1]}
+            "/api/v1/sessions",
+            json={"staff_id": SERVER[0], "pin": SERVER[1]},
+            headers={"X-API-Key": DEMO_API_KEY},
         )
         token = answer.json()["token"]
         await closes(client, token, await make_checks(dsn, 50))  # warm caches and the pool

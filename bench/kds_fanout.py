@@ -60,6 +60,8 @@ ITEM = "Fish & Chips"  # routed to the grill alone, no required choices
 STATION = "Grill"
 FLOOR_STAFF = [(1, "1111"), (2, "2222"), (3, "3333")]  # Maria, Sam, Lee
 KITCHEN_STAFF = (5, "5555")  # Ode
+#: The demo's API key (app.demo.DEMO_API_KEY): signing in over the API needs one.
+DEMO_API_KEY = "demo-api-key"
 CSRF = re.compile(r'"X-CSRF-Token": "([0-9a-f]*)"')
 CARD = re.compile(r'<article id="ticket-(\d+)"[^>]*?data-seq="(\d+)"')
 TOKEN = re.compile(r"bench t(\d+)n(\d+)")
@@ -537,7 +539,9 @@ async def run_brigade(args: argparse.Namespace, demo: Demo) -> Figures:
             tokens = []
             for staff, pin in FLOOR_STAFF:
                 answer = await client.post(
-                    "/api/v1/sessions", json={"staff_id": staff, "pin": pin, "device": "bench"}
+                    "/api/v1/sessions",
+                    json={"staff_id": staff, "pin": pin},
+                    headers={"X-API-Key": DEMO_API_KEY},
                 )
                 answer.raise_for_status()
                 tokens.append(answer.json()["token"])

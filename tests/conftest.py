@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.demo import DEMO_API_KEY
 from app.main import create_app
 from app.platform.db import UnitOfWork, make_engine, make_sessionmaker
 from app.platform.settings import Settings
@@ -114,3 +115,23 @@ async def sign_in(client: AsyncTestClient[Litestar], name: str) -> str:
     assert response.status_code == 204, response.text
     home = response.headers["hx-redirect"]
     return await csrf_of(client, home)
+
+
+#: What an integration shows to sign staff in over the API: the demo's own API key.
+API_KEY = {"X-API-Key": DEMO_API_KEY}
+
+
+def api_sign_in_body(name: str) -> dict[str, Any]:
+    return {"staff_id": STAFF_IDS[name], "pin": PINS[name]}
+
+
+async def api_token(client: AsyncTestClient[Litestar], name: str) -> str:
+    """A bearer token for a demo staff member, got as an integration gets one: with the
+    demo's API key (docs/sign-in.md). Sync clients post ``api_sign_in_body`` with API_KEY."""
+    made = await client.post("/api/v1/sessions", json=api_sign_in_body(name), headers=API_KEY)
+    assert made.status_code == 201, made.text
+    return str(made.json()["token"])
+
+
+async def api_bearer(client: AsyncTestClient[Litestar], name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await api_token(client, name)}"}

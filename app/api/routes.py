@@ -1,4 +1,5 @@
-"""JSON mirrors of the floor, order and payment commands. Bearer-token auth only.
+"""JSON mirrors of the floor, order and payment commands. Bearer-token auth only: get a
+token from ``POST /api/v1/sessions`` (which needs an ``X-API-Key``, see docs/sign-in.md).
 
 Send ``Idempotency-Key`` on every POST: a retry after a timeout gets the first answer.
 """
@@ -18,7 +19,7 @@ from app.floor import service as floor
 from app.orders import firing
 from app.orders import service as orders
 from app.orders.views import check_view
-from app.platform import auth
+from app.platform import api_keys
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
 from app.platform.web import client_ip, current
@@ -26,12 +27,18 @@ from app.platform.web import client_ip, current
 API = {"api": True}
 #: Send one per command; a retry with the same key gets the first answer.
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
+#: Only for signing in: who may ask (a manager's API key or an enrolled device's token).
+ApiKeyHeader = Annotated[
+    str | None,
+    HeaderParameter(name="X-API-Key", required=False, description=api_keys.KEY_HELP),
+]
 
 
 @dataclass
 class SessionIn:
     staff_id: int
     pin: str
+    #: A label for the till; the throttle counts by the API key, never by this.
     device: str = "api"
 
 
@@ -68,22 +75,22 @@ class ApiController(Controller):
     opt = {**API, "roles": FLOOR}
     tags = ["floor and orders"]
 
-    @post("/sessions", opt={**API, "public": True}, status_code=201)
+    @post(
+        "/sessions",
+        opt={**API, "public": True},
+        status_code=201,
+        summary="Sign a staff member in with their PIN; answers a bearer token",
+        description=api_keys.SIGN_IN_HELP,
+    )
     async def create_session(
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[SessionIn],
         uow: NamedDependency[UnitOfWork],
+        api_key: ApiKeyHeader = None,
     ) -> dict[str, str]:
-        settings = request.app.state.settings
-        token = await auth.sign_in_counting_failures(
-            uow,
-            data.staff_id,
-            data.pin,
-            f"api:{data.device}"[:64],
-            client_ip=client_ip(request),
-            lockout_after=settings.pin_lockout_after,
-            device_limit=settings.device_pin_limit,
+        token = await api_keys.sign_in_over_api(
+            uow, api_key, data.staff_id, data.pin, client_ip(request), request.app.state.settings
         )
         return {"token": token}
 

@@ -1,8 +1,10 @@
 """Staff sign-in by PIN, sessions kept in the database, and throttling of PIN guessing.
 
-PINs are short, so the hash alone protects little: what protects them is the throttle. Wrong
-PINs are counted per staff member (a lock-out a manager must lift) and per device (a cap per
-five minutes), both in the database so a restart or a second process does not reset them.
+PINs are short, so the hash alone protects little: what protects them is the throttle
+(``pin_throttle``): wrong PINs make the guesser wait, per person and device, per device and
+per address, counted in the database so a restart or a second process does not reset them.
+Nobody is locked out by wrong PINs: a stranger must not be able to keep staff off the floor.
+Sessions end when idle (``SessionIdle``) and can be revoked one by one or per person.
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, BrigadeError, NotFound, Refused
-from app.platform import audit
+from app.platform import audit, pin_throttle
 from app.platform.db import UnitOfWork
-from app.platform.models import Device, PinAttempt, Staff, StaffSession
+from app.platform.models import Device, Staff, StaffSession
+from app.platform.pin_throttle import PinGate, PinLimits, TooManyTries
 
 # Parameters sized for a tablet tapping a PIN (~20 ms) rather than a website password.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 _PIN = re.compile(r"^\d{4,6}$")
-DEVICE_WINDOW = timedelta(minutes=5)
 
 #: Who may use which part of the restaurant. Routes name one of these; none means denied.
 FLOOR = frozenset({"server", "bartender", "manager", "owner"})
@@ -64,82 +66,69 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class SessionIdle:
+    """How long a session lives without a request, in minutes, by how it was opened."""
+
+    tablet: int = 12 * 60
+    api: int = 12 * 60
+    device: int = 30 * 24 * 60
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SessionIdle:
+        return cls(
+            settings.session_idle_minutes,
+            settings.api_session_idle_minutes,
+            settings.device_session_idle_minutes,
+        )
+
+    def limit(self, via: str) -> timedelta:
+        minutes = {"api": self.api, "device": self.device}.get(via, self.tablet)
+        return timedelta(minutes=minutes)
+
+
 async def _new_session(
-    session: AsyncSession, staff_id: int | None, device_id: int | None, replaces: str | None
+    session: AsyncSession,
+    staff_id: int | None,
+    device_id: int | None,
+    replaces: str | None,
+    *,
+    via: str = "tablet",
+    api_key_id: int | None = None,
 ) -> str:
     """A fresh session id at every sign-in; the one it replaces stops working at once."""
     if replaces:
         await revoke_session(session, replaces)
     token = secrets.token_urlsafe(32)
     await session.execute(
-        insert(StaffSession).values(id=token_digest(token), staff_id=staff_id, device_id=device_id)
+        insert(StaffSession).values(
+            id=token_digest(token),
+            staff_id=staff_id,
+            device_id=device_id,
+            via=via,
+            api_key_id=api_key_id,
+        )
     )
     return token
 
 
-@dataclass(frozen=True, slots=True)
-class PinGate:
-    """Where a PIN is typed, and the limits that apply there."""
-
-    device_key: str
-    client_ip: str = ""
-    lockout_after: int = 5
-    device_limit: int = 20
-
-
 async def verify_pin(session: AsyncSession, staff_id: int, pin: str, gate: PinGate) -> Staff:
-    """Check a staff member's PIN through the throttle; returns the staff row (locked).
+    """Check a staff member's PIN through the throttle; returns the staff row.
 
     A wrong PIN raises ``Refused`` *after* recording the attempt, so the caller must commit
-    before answering (the failure has to count even though the command failed).
+    before answering (the failure has to count even though the command failed). A try the
+    throttle refuses (``TooManyTries``) checks no PIN and records nothing.
     """
     if not _PIN.match(pin or ""):
         raise BadInput("Enter your 4 to 6 digit PIN.")
-    since = func.now() - DEVICE_WINDOW
-    device_failures = await session.scalar(
-        select(func.count())
-        .select_from(PinAttempt)
-        .where(
-            # A device is its cookie *or* its network address: a fresh cookie per guess
-            # (or a made-up device name on the API) does not reset the count.
-            or_(PinAttempt.device_key == gate.device_key, PinAttempt.client_ip == gate.client_ip)
-            if gate.client_ip
-            else PinAttempt.device_key == gate.device_key,
-            ~PinAttempt.ok,
-            PinAttempt.at > since,
-        )
-    )
-    if (device_failures or 0) >= gate.device_limit:
-        raise Refused("Too many wrong PINs on this tablet. Wait five minutes and try again.")
-    # Lock the staff row: parallel guesses for one person are counted one after another.
-    staff = await session.scalar(
-        select(Staff).where(Staff.id == staff_id, Staff.active).with_for_update()
-    )
+    staff = await session.scalar(select(Staff).where(Staff.id == staff_id, Staff.active))
     if staff is None:
         raise NotFound("No such staff member. Tap your name on the sign-in screen.")
-    if staff.locked_at is not None:
-        raise Refused(f"{staff.name} is locked after too many wrong PINs. Ask a manager.")
+    standing = await pin_throttle.admit(session, staff.id, staff.name, gate)
     ok = pin_matches(staff.pin_hash, pin)
-    await session.execute(
-        insert(PinAttempt).values(
-            staff_id=staff.id, device_key=gate.device_key, client_ip=gate.client_ip, ok=ok
-        )
-    )
+    await pin_throttle.record(session, staff.id, gate, standing, ok)
     if not ok:
-        failed = staff.failed_pins + 1
-        locked = failed >= gate.lockout_after
-        await session.execute(
-            update(Staff)
-            .where(Staff.id == staff.id)
-            .values(failed_pins=failed, locked_at=func.now() if locked else None)
-        )
-        if locked:
-            await audit.record(session, "pin_lockout", f"staff:{staff.id}", actor_id=None)
-            raise Refused(f"Wrong PIN. {staff.name} is now locked; a manager can unlock.")
-        left = gate.lockout_after - failed
-        raise Refused(f"Wrong PIN. {left} more tr{'y' if left == 1 else 'ies'} before lock-out.")
-    if staff.failed_pins:
-        await session.execute(update(Staff).where(Staff.id == staff.id).values(failed_pins=0))
+        raise Refused(pin_throttle.wrong_pin_message(standing, gate.limits))
     return staff
 
 
@@ -147,17 +136,15 @@ async def sign_in(
     session: AsyncSession,
     staff_id: int,
     pin: str,
-    device_key: str,
+    gate: PinGate,
     *,
-    client_ip: str = "",
-    lockout_after: int,
-    device_limit: int,
     replaces: str | None = None,
+    via: str = "tablet",
+    api_key_id: int | None = None,
 ) -> str:
     """Check the PIN and open a session; returns its token (see ``verify_pin``)."""
-    gate = PinGate(device_key, client_ip, lockout_after, device_limit)
     staff = await verify_pin(session, staff_id, pin, gate)
-    return await _new_session(session, staff.id, None, replaces)
+    return await _new_session(session, staff.id, None, replaces, via=via, api_key_id=api_key_id)
 
 
 async def sign_in_counting_failures(uow: UnitOfWork, *args: Any, **kwargs: Any) -> str:
@@ -177,16 +164,17 @@ async def pair_device(session: AsyncSession, token: str, replaces: str | None = 
     )
     if device is None or device.revoked_at is not None:
         raise Refused("That device token is not valid. A manager can issue a new one.")
-    return await _new_session(session, None, device.id, replaces)
+    return await _new_session(session, None, device.id, replaces, via="device")
 
 
-async def unlock_staff(session: AsyncSession, staff_id: int, manager_id: int) -> None:
-    staff = await session.get(Staff, staff_id, with_for_update=True)
-    if staff is None:
-        raise NotFound("No such staff member.")
-    await session.execute(
-        update(Staff).where(Staff.id == staff_id).values(failed_pins=0, locked_at=None)
+async def unlock_staff(session: AsyncSession, staff_id: int, manager_id: int | None) -> None:
+    """Clear a person's wrong PINs: the waits they caused stop at once, everywhere.
+    ``manager_id`` None: done on the server's console (``brigade staff unlock``)."""
+    found = await session.execute(
+        update(Staff).where(Staff.id == staff_id).values(pins_reset_at=func.clock_timestamp())
     )
+    if not getattr(found, "rowcount", 1):
+        raise NotFound("No such staff member.")
     await audit.record(
         session, "pin_unlock", f"staff:{staff_id}", actor_id=manager_id, approver_id=manager_id
     )
@@ -200,6 +188,30 @@ async def revoke_session(session: AsyncSession, token: str) -> None:
     )
 
 
+async def revoke_staff_sessions(
+    session: AsyncSession, staff_id: int, manager_id: int | None
+) -> int:
+    """Sign a person out of every tablet and API token at once (a lost phone, a leaver)."""
+    ended = await session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+    )
+    count = int(getattr(ended, "rowcount", 0) or 0)
+    await audit.record(
+        session,
+        "sessions_revoked",
+        f"staff:{staff_id}",
+        actor_id=manager_id,
+        approver_id=manager_id,
+        detail={"sessions": count},
+    )
+    return count
+
+
+#: A session's last-seen time is written at most once a minute, not at every request.
+TOUCH_EVERY = timedelta(seconds=60)
+
 # Built once, plain columns (no ORM objects): every request of every tablet runs it.
 _PRINCIPAL = (
     select(
@@ -211,22 +223,55 @@ _PRINCIPAL = (
         Device.id.label("device_id"),
         Device.name.label("device_name"),
         Device.revoked_at.label("device_revoked_at"),
+        StaffSession.via,
+        StaffSession.last_seen_at,
+        func.now().label("now"),
     )
     .outerjoin(Staff, Staff.id == StaffSession.staff_id)
     .outerjoin(Device, Device.id == StaffSession.device_id)
     .where(StaffSession.id == bindparam("digest"), StaffSession.revoked_at.is_(None))
 )
+_TOUCH = (
+    update(StaffSession)
+    .where(StaffSession.id == bindparam("digest"))
+    .values(last_seen_at=func.now())
+)
 
 
-async def principal_for(session: AsyncSession, token: str) -> Principal | None:
-    """The live session behind a cookie or bearer token, or None."""
-    row = (await session.execute(_PRINCIPAL, {"digest": token_digest(token)})).first()
+async def principal_for(
+    session: AsyncSession, token: str, idle: SessionIdle | None = None
+) -> Principal | None:
+    """The live session behind a cookie or bearer token, or None.
+
+    A session idle for longer than its limit is over. Once a minute a lookup records that
+    the session is in use, and commits that at once: the lookup opens the request's
+    transaction, so the commit carries nothing else.
+    """
+    digest = token_digest(token)
+    row = (await session.execute(_PRINCIPAL, {"digest": digest})).first()
     if row is None:
         return None
-    # A PIN lock-out stops new sign-ins only: someone guessing a manager's PIN on the
-    # approval pad must not be able to sign that manager out of every tablet.
+    idle_for = row.now - row.last_seen_at
+    if idle_for > (idle or SessionIdle()).limit(row.via):
+        return None
+    found: Principal | None = None
     if row.staff_id is not None and row.active:
-        return Principal(row.id, row.role, row.staff_name, staff_id=row.staff_id)
-    if row.device_id is not None and row.device_revoked_at is None:
-        return Principal(row.id, "kitchen", row.device_name, device_id=row.device_id)
-    return None
+        found = Principal(row.id, row.role, row.staff_name, staff_id=row.staff_id)
+    elif row.device_id is not None and row.device_revoked_at is None:
+        found = Principal(row.id, "kitchen", row.device_name, device_id=row.device_id)
+    if found is not None and idle_for > TOUCH_EVERY:
+        await session.execute(_TOUCH, {"digest": digest})
+        await session.commit()
+    return found
+
+
+__all__ = [
+    "PinGate",
+    "PinLimits",
+    "Principal",
+    "SessionIdle",
+    "TooManyTries",
+    "principal_for",
+    "sign_in",
+    "verify_pin",
+]

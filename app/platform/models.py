@@ -50,10 +50,9 @@ class Staff(Base):
     #: argon2 hash of the 4-6 digit PIN; the PIN itself is never stored.
     pin_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
-    #: Consecutive wrong PINs; reset by a right PIN or by a manager.
-    failed_pins: Mapped[int] = mapped_column(default=0)
-    #: Set when failed_pins reaches the limit; only a manager lifts it.
-    locked_at: Mapped[datetime | None]
+    #: When a manager last cleared this person's wrong PINs: older tries no longer slow
+    #: them down. Wrong PINs never lock anyone out (see docs/sign-in.md).
+    pins_reset_at: Mapped[datetime | None]
 
 
 class Device(Base):
@@ -78,6 +77,30 @@ class StaffSession(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
     created_at: Mapped[datetime] = created_at_column()
+    #: The last request seen on it (kept to the minute): idle sessions end by themselves.
+    last_seen_at: Mapped[datetime] = created_at_column()
+    #: "tablet" (PIN on a sign-in screen), "api" (PIN over the API) or "device" (a paired
+    #: kitchen screen): each has its own idle limit.
+    via: Mapped[str] = mapped_column(String(8), default="tablet", server_default="tablet")
+    #: The API key the session was opened with: revoking the key ends its sessions too.
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiKey(Base):
+    """What an integration shows before it may sign staff in over the API. Issued by a
+    manager; only its sha256 is kept, so the key is shown once, when it is made."""
+
+    __tablename__ = "api_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    #: Who uses it: "Online orders", "Head office".
+    name: Mapped[str] = mapped_column(String(80))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The manager who issued it (None: issued on the server's console).
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
 
@@ -88,13 +111,18 @@ class PinAttempt(Base):
     __table_args__ = (
         Index("ix_pin_attempt_device_at", "device_key", "at"),
         Index("ix_pin_attempt_ip_at", "client_ip", "at"),
+        Index("ix_pin_attempt_staff_at", "staff_id", "at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    #: The device cookie, not the client IP: a forged X-Forwarded-For changes nothing.
-    device_key: Mapped[str] = mapped_column(String(64))
-    #: The socket's peer address (never X-Forwarded-For, which the client writes itself).
+    #: "cookie:<device cookie>" on a tablet, "apikey:<id>" or "device:<id>" over the API:
+    #: never an address or a header the client writes itself.
+    device_key: Mapped[str] = mapped_column(String(80))
+    #: The client's address: the socket's peer, or what a trusted proxy says it forwarded.
     client_ip: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: Someone had signed in on this device before this try: the per-address cap (for
+    #: browsers that throw their cookie away) counts only tries from new devices.
+    device_known: Mapped[bool] = mapped_column(default=False, server_default="false")
     ok: Mapped[bool]
     at: Mapped[datetime] = created_at_column()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,27 @@ def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
+
+
+def _proxies(entries: tuple[str, ...]) -> tuple[str, ...]:
+    from app.platform.proxies import networks
+
+    networks(entries)  # a mistyped proxy address stops the start, not a Friday sign-in
+    return entries
 
 
 @dataclass(frozen=True)
@@ -31,10 +53,27 @@ class Settings:
     port: int = 8000
     workers: int = 1
     debug: bool = False
-    #: Wrong PINs allowed before a staff member is locked out (a manager lifts it).
-    pin_lockout_after: int = 5
-    #: Wrong PINs allowed from one device per 5 minutes, whoever is tried.
+    #: Wrong PINs for one person on one device before each further try waits (the wait then
+    #: doubles from ``pin_backoff_seconds``). Nobody is ever locked out by wrong PINs alone.
+    pin_free_tries: int = 3
+    #: The first wait after the free tries, in seconds; it doubles with every wrong PIN.
+    pin_backoff_seconds: int = 30
+    #: Wrong PINs allowed from one device per 15 minutes, whoever is tried.
     device_pin_limit: int = 20
+    #: Wrong PINs for one person, from devices they never signed in on, before those
+    #: devices wait too (their own tablets are not affected).
+    staff_pin_limit: int = 5
+    #: Addresses (or networks, "10.0.0.0/24") of reverse proxies whose X-Forwarded-For is
+    #: believed. Anyone else's X-Forwarded-For is ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    #: A tablet's session ends after this long without a request.
+    session_idle_minutes: int = 12 * 60
+    #: A token from POST /api/v1/sessions ends after this long without a request.
+    api_session_idle_minutes: int = 12 * 60
+    #: A paired kitchen screen's session ends after this long without a request.
+    device_session_idle_minutes: int = 30 * 24 * 60
+    #: An API key nobody used for this many days stops working (a manager issues a new one).
+    api_key_idle_days: int = 90
     #: Allowed websocket Origin hosts besides the server's own host.
     allowed_origins: tuple[str, ...] = ()
     #: Run the in-process print worker (network printers). Off for a process that must not
@@ -55,10 +94,21 @@ class Settings:
             port=int(env.get("BRIGADE_PORT", str(base.port))),
             workers=int(env.get("BRIGADE_WORKERS", "1")),
             debug=_bool(env.get("BRIGADE_DEBUG"), False),
-            pin_lockout_after=int(env.get("BRIGADE_PIN_LOCKOUT_AFTER", "5")),
-            device_pin_limit=int(env.get("BRIGADE_DEVICE_PIN_LIMIT", "20")),
-            allowed_origins=tuple(
-                o.strip() for o in env.get("BRIGADE_ALLOWED_ORIGINS", "").split(",") if o.strip()
+            pin_free_tries=_int(env, "BRIGADE_PIN_FREE_TRIES", base.pin_free_tries),
+            pin_backoff_seconds=_int(env, "BRIGADE_PIN_BACKOFF_SECONDS", base.pin_backoff_seconds),
+            device_pin_limit=_int(env, "BRIGADE_DEVICE_PIN_LIMIT", base.device_pin_limit),
+            staff_pin_limit=_int(env, "BRIGADE_STAFF_PIN_LIMIT", base.staff_pin_limit),
+            trusted_proxies=_proxies(_list(env, "BRIGADE_TRUSTED_PROXIES")),
+            session_idle_minutes=_int(
+                env, "BRIGADE_SESSION_IDLE_MINUTES", base.session_idle_minutes
             ),
+            api_session_idle_minutes=_int(
+                env, "BRIGADE_API_SESSION_IDLE_MINUTES", base.api_session_idle_minutes
+            ),
+            device_session_idle_minutes=_int(
+                env, "BRIGADE_DEVICE_SESSION_IDLE_MINUTES", base.device_session_idle_minutes
+            ),
+            api_key_idle_days=_int(env, "BRIGADE_API_KEY_IDLE_DAYS", base.api_key_idle_days),
+            allowed_origins=_list(env, "BRIGADE_ALLOWED_ORIGINS"),
             print_worker=_bool(env.get("BRIGADE_PRINT_WORKER"), True),
         )

@@ -31,8 +31,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BrigadeError
 from app.core.money import currency_exponent, format_money
-from app.platform.auth import Principal, principal_for
+from app.platform.auth import (
+    PinGate,
+    PinLimits,
+    Principal,
+    SessionIdle,
+    principal_for,
+    token_digest,
+)
 from app.platform.db import UnitOfWork
+from app.platform.proxies import forwarded_client
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +77,24 @@ def device_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The socket's peer, never a forwarded-for header (the client can write those)."""
-    return connection.client.host if connection.client else ""
+    """The client's address: the socket's peer, or, when that peer is one of our own reverse
+    proxies (BRIGADE_TRUSTED_PROXIES), the last address it says it forwarded for. Anyone
+    else's X-Forwarded-For is ignored: the client writes it itself (SEC-5)."""
+    peer = connection.client.host if connection.client else ""
+    trusted = connection.app.state.settings.trusted_proxies
+    if not trusted:
+        return peer
+    return forwarded_client(peer, connection.headers.getall("x-forwarded-for", []), trusted)
+
+
+def pin_gate(connection: ASGIConnection[Any, Any, Any, Any]) -> PinGate:
+    """Where a PIN is being typed on a screen: this browser's device cookie (hashed: the
+    cookie is also the CSRF secret) and its address, with the configured limits."""
+    key = device_key(connection)
+    address = client_ip(connection)
+    device = f"cookie:{token_digest(key)[:40]}" if key else f"nocookie:{address}"[:80]
+    limits = PinLimits.from_settings(connection.app.state.settings)
+    return PinGate(device, address, limits)
 
 
 def render_html(
@@ -107,10 +131,11 @@ class PrincipalMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         maker = scope["litestar_app"].state.sessionmaker
+        idle = SessionIdle.from_settings(scope["litestar_app"].state.settings)
         if scope["type"] != ScopeType.HTTP:
             # A websocket lives for hours: it must not hold a connection all that time.
             async with maker() as session:
-                scope["principal"] = await principal_for(session, token)  # type: ignore[typeddict-unknown-key]
+                scope["principal"] = await principal_for(session, token, idle)  # type: ignore[typeddict-unknown-key]
             await next_app(scope, receive, send)
             return
         # The request's own transaction starts here: the command (provide_uow) goes on in it,
@@ -118,7 +143,7 @@ class PrincipalMiddleware(ASGIMiddleware):
         # session lookup sees no older a snapshot than a separate transaction would have.
         session = maker()
         try:
-            scope["principal"] = await principal_for(session, token)  # type: ignore[typeddict-unknown-key]
+            scope["principal"] = await principal_for(session, token, idle)  # type: ignore[typeddict-unknown-key]
             # Nothing of the lookup stays cached for the command: it loads what it needs.
             session.expunge_all()
             scope[SHARED_SESSION] = session  # type: ignore[literal-required]
@@ -302,7 +327,11 @@ def _error_response(request: Request[Any, Any, Any], status: int, message: str) 
 
 
 def brigade_error_handler(request: Request[Any, Any, Any], exc: BrigadeError) -> Response[Any]:
-    return _error_response(request, exc.status, exc.message)
+    response = _error_response(request, exc.status, exc.message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:  # a PIN pause says how long it lasts
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -7,44 +7,28 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlalchemy import select
+from litestar.response import Template
 
 from app.core.errors import BrigadeError
 from app.platform import auth
-from app.platform.auth import EVERYONE, MANAGERS
+from app.platform.auth import EVERYONE
 from app.platform.db import UnitOfWork
-from app.platform.models import Staff
 from app.platform.web import (
-    client_ip,
-    current,
-    device_key,
     ensure_device_cookie,
     is_htmx,
+    pin_gate,
     render,
     session_cookie,
     session_token,
 )
+from app.staff.admin_routes import StaffAdminController
+from app.staff.common import go, staff_tiles
 
 HOME = {"kitchen": "/kds", "host": "/floor"}
 
 
 def home_for(role: str) -> str:
     return HOME.get(role, "/floor")
-
-
-async def _staff_tiles(uow: UnitOfWork, location_id: int) -> list[Staff]:
-    rows = await uow.session.scalars(
-        select(Staff).where(Staff.location_id == location_id, Staff.active).order_by(Staff.name)
-    )
-    return list(rows.all())
-
-
-def _go(request: Request[Any, Any, Any], url: str) -> Response[Any]:
-    """After a form: htmx follows HX-Redirect, a plain browser follows 303."""
-    if is_htmx(request):
-        return Response(None, status_code=204, headers={"HX-Redirect": url})
-    return Redirect(url, status_code=303)
 
 
 class SignInController(Controller):
@@ -55,7 +39,7 @@ class SignInController(Controller):
     async def login_page(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Template:
-        staff = await _staff_tiles(uow, request.app.state.location.id)
+        staff = await staff_tiles(uow, request.app.state.location.id)
         response = render(request, "staff/login.html", {"staff": staff, "chosen": None})
         ensure_device_cookie(request, response)
         return response
@@ -67,7 +51,7 @@ class SignInController(Controller):
         staff_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
-        staff = await _staff_tiles(uow, request.app.state.location.id)
+        staff = await staff_tiles(uow, request.app.state.location.id)
         chosen = next((s for s in staff if s.id == staff_id), None)
         response = render(
             request,
@@ -83,9 +67,8 @@ class SignInController(Controller):
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
         form = await request.form()
-        settings = request.app.state.settings
         try:
-            staff_id = int(form.get("staff_id", "0"))
+            staff_id = int(str(form.get("staff_id", "0")))
         except ValueError:
             staff_id = 0
         try:
@@ -93,24 +76,24 @@ class SignInController(Controller):
                 uow,
                 staff_id,
                 str(form.get("pin", "")),
-                device_key(request) or "no-device-cookie",
-                client_ip=client_ip(request),
-                lockout_after=settings.pin_lockout_after,
-                device_limit=settings.device_pin_limit,
+                pin_gate(request),
                 replaces=session_token(request),
             )
         except BrigadeError as refusal:
-            staff = await _staff_tiles(uow, request.app.state.location.id)
+            staff = await staff_tiles(uow, request.app.state.location.id)
             chosen = next((s for s in staff if s.id == staff_id), None)
-            return render(
+            page = render(
                 request,
                 "staff/login.html",
                 {"staff": staff, "chosen": chosen, "error": refusal.message},
                 fragment="staff/_pinpad.html",
                 status_code=200 if is_htmx(request) else refusal.status,
             )
+            if isinstance(refusal, auth.TooManyTries):
+                page.headers["Retry-After"] = str(refusal.retry_after)
+            return page
         principal = await auth.principal_for(uow.session, token)
-        response = _go(request, home_for(principal.role if principal else "server"))
+        response = go(request, home_for(principal.role if principal else "server"))
         response.set_cookie(session_cookie(request, token))
         return response
 
@@ -133,7 +116,7 @@ class SignInController(Controller):
             return render(
                 request, "staff/pair.html", {"error": refusal.message}, status_code=refusal.status
             )
-        response = _go(request, "/kds")
+        response = go(request, "/kds")
         response.set_cookie(session_cookie(request, token))
         return response
 
@@ -149,33 +132,9 @@ class SessionController(Controller):
         token = session_token(request)
         if token:
             await auth.revoke_session(uow.session, token)
-        response = _go(request, "/login")
+        response = go(request, "/login")
         response.set_cookie(session_cookie(request, None))
         return response
-
-
-class StaffAdminController(Controller):
-    path = "/staff"
-    opt = {"roles": MANAGERS}
-
-    @get("/")
-    async def staff_list(
-        self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
-    ) -> Template:
-        staff = await _staff_tiles(uow, request.app.state.location.id)
-        return render(request, "staff/list.html", {"staff": staff})
-
-    @post("/{staff_id:int}/unlock")
-    async def unlock(
-        self,
-        request: Request[Any, Any, Any],
-        staff_id: FromPath[int],
-        uow: NamedDependency[UnitOfWork],
-    ) -> Response[Any]:
-        manager = current(request)
-        assert manager.staff_id is not None
-        await auth.unlock_staff(uow.session, staff_id, manager.staff_id)
-        return _go(request, "/staff")
 
 
 __all__ = ["SessionController", "SignInController", "StaffAdminController", "home_for"]

@@ -31,7 +31,7 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 from websockets.sync.client import connect
 
 from tests import pg
-from tests.conftest import PINS, STAFF_IDS
+from tests.conftest import API_KEY, api_sign_in_body
 from tests.e2e.server import ROOT, brigade_command, free_port
 
 SENDS = 24
@@ -116,7 +116,8 @@ def token(server: Server, name: str) -> str:
         with contextlib.suppress(httpx.HTTPError):
             made = httpx.post(
                 f"{server.url}/api/v1/sessions",
-                json={"staff_id": STAFF_IDS[name], "pin": PINS[name]},
+                json=api_sign_in_body(name),
+                headers=API_KEY,
                 timeout=5,
             )
             if made.status_code == 201:

@@ -39,7 +39,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from app.platform.realtime import MAX_BACKOFF_S
 from kds.live import POLL_S
-from tests.conftest import CSRF, PINS, STAFF_IDS
+from tests.conftest import API_KEY, CSRF, PINS, STAFF_IDS, api_sign_in_body
 from tests.e2e.server import brigade_command, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,7 +199,7 @@ class Floor:
     @classmethod
     async def signed_in(cls, client: httpx.AsyncClient) -> Floor:
         answer = await client.post(
-            "/api/v1/sessions", json={"staff_id": STAFF_IDS["Maria"], "pin": PINS["Maria"]}
+            "/api/v1/sessions", json=api_sign_in_body("Maria"), headers=API_KEY
         )
         assert answer.status_code == 201, answer.text
         client.headers["Authorization"] = f"Bearer {answer.json()['token']}"

@@ -22,9 +22,9 @@ from app.billing.terminal import SIMULATED_OUTCOMES, SimulatedTerminal
 from app.core.card_numbers import has_card_number, luhn_valid, mask_card_numbers
 from app.platform.card_guard import REFUSAL
 from app.platform.settings import ROOT
-from tests.conftest import sign_in
+from tests.conftest import api_token, sign_in
 from tests.web.test_pay_routes import field, sent_check
-from tests.web.test_security import SAFE, api_token, http_endpoints, service_in_progress
+from tests.web.test_security import SAFE, http_endpoints, service_in_progress
 
 CARDS = ("4111111111111111", "5555555555554444", "4111 1111 1111 1111", "378282246310005")
 #: Every field name the templates and the API use for something a person types.

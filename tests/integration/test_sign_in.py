@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, Refused
 from app.platform import auth
-from app.platform.models import AuditEntry, Staff
+from app.platform.models import AuditEntry, PinAttempt, Staff
+from app.platform.pin_throttle import PinGate, PinLimits, TooManyTries
 from tests.conftest import PINS, STAFF_IDS
 
 
@@ -16,16 +17,14 @@ async def try_pin(
     sessionmaker_,
     name: str,
     pin: str,
-    device: str = "tablet-1",
-    lockout: int = 5,
-    device_limit: int = 20,
+    device: str = "cookie:tablet-1",
+    limits: PinLimits = PinLimits(),
+    address: str = "",
 ) -> str:
     """One PIN attempt as the sign-in route makes it: the attempt is committed even when refused."""
     async with sessionmaker_() as s:
         try:
-            return await auth.sign_in(
-                s, STAFF_IDS[name], pin, device, lockout_after=lockout, device_limit=device_limit
-            )
+            return await auth.sign_in(s, STAFF_IDS[name], pin, PinGate(device, address, limits))
         finally:
             await s.commit()
 
@@ -36,32 +35,74 @@ async def test_pin_is_stored_as_a_hash_never_as_digits(session: AsyncSession) ->
     assert not any(pin in h for h in hashes for pin in PINS.values())
 
 
-async def test_five_wrong_pins_lock_until_a_manager_unlocks(
+async def test_three_wrong_pins_make_sams_next_try_wait_and_a_manager_clears_it(
     sessionmaker_, session: AsyncSession
 ) -> None:
-    for attempt in range(1, 5):
-        with pytest.raises(Refused, match=f"{5 - attempt} more tr"):
+    for left in ("2 more tries", "1 more try"):
+        with pytest.raises(Refused, match=rf"Wrong PIN\. {left} before a wait\."):
             await try_pin(sessionmaker_, "Sam", "0000")
-    with pytest.raises(Refused, match="now locked"):
+    with pytest.raises(Refused, match=r"Wrong PIN\. Wait 30 seconds before the next try\."):
         await try_pin(sessionmaker_, "Sam", "0000")
-    with pytest.raises(Refused, match="locked after too many wrong PINs"):
+    with pytest.raises(TooManyTries, match="Too many wrong PINs for Sam on this tablet") as paused:
         await try_pin(sessionmaker_, "Sam", PINS["Sam"])
+    assert 0 < paused.value.retry_after <= 30
     async with sessionmaker_() as s:
         await auth.unlock_staff(s, STAFF_IDS["Sam"], STAFF_IDS["Mia"])
         await s.commit()
     assert await try_pin(sessionmaker_, "Sam", PINS["Sam"])
     actions = (await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all()
-    assert actions == ["pin_lockout", "pin_unlock"]
+    assert actions == ["pin_unlock"]
+
+
+async def test_a_paused_try_checks_no_pin_and_records_nothing(
+    sessionmaker_, session: AsyncSession
+) -> None:
+    for _ in range(3):
+        with pytest.raises(Refused, match="Wrong PIN"):
+            await try_pin(sessionmaker_, "Lee", "0000")
+    for _ in range(5):
+        with pytest.raises(TooManyTries):
+            await try_pin(sessionmaker_, "Lee", "0000")
+    tries = (await session.scalars(select(PinAttempt.ok))).all()
+    assert tries == [False, False, False], "a refused try must not lengthen the wait"
+
+
+async def test_sams_wrong_pins_on_one_tablet_do_not_stop_him_on_his_own_tablet(
+    sessionmaker_,
+) -> None:
+    """Sam signs in on the bar tablet every night; someone guesses his PIN at the host stand."""
+    assert await try_pin(sessionmaker_, "Sam", PINS["Sam"], device="cookie:bar")
+    for _ in range(3):
+        with pytest.raises(Refused, match="Wrong PIN"):
+            await try_pin(sessionmaker_, "Sam", "0000", device="cookie:host-stand")
+    with pytest.raises(TooManyTries):
+        await try_pin(sessionmaker_, "Sam", PINS["Sam"], device="cookie:host-stand")
+    assert await try_pin(sessionmaker_, "Sam", PINS["Sam"], device="cookie:bar")
+
+
+async def test_guesses_for_the_manager_from_many_new_devices_pause_only_new_devices(
+    sessionmaker_,
+) -> None:
+    """A stranger tries Mia's PIN from five fresh browsers: after the person's limit new
+    devices wait, but Mia's own office tablet still lets her in at once."""
+    assert await try_pin(sessionmaker_, "Mia", PINS["Mia"], device="cookie:office")
+    for n in range(5):
+        with pytest.raises(Refused, match="Wrong PIN"):
+            await try_pin(sessionmaker_, "Mia", "0000", device=f"cookie:stranger-{n}")
+    with pytest.raises(TooManyTries, match="Too many wrong PINs for Mia lately"):
+        await try_pin(sessionmaker_, "Mia", "0000", device="cookie:stranger-new")
+    assert await try_pin(sessionmaker_, "Mia", PINS["Mia"], device="cookie:office")
 
 
 async def test_one_tablet_guessing_many_names_is_throttled(sessionmaker_) -> None:
-    for name in ["Maria", "Sam", "Lee", "Hana"] * 3:
-        with pytest.raises(Refused):
-            await try_pin(sessionmaker_, name, "0000", device="guessing-tablet", device_limit=10)
-    with pytest.raises(Refused, match="Too many wrong PINs on this tablet"):
-        await try_pin(sessionmaker_, "Mia", PINS["Mia"], device="guessing-tablet", device_limit=10)
+    limits = PinLimits(device_limit=10)
+    for name in ["Maria", "Sam", "Lee", "Hana", "Ode"] * 2:
+        with pytest.raises(Refused, match="Wrong PIN"):
+            await try_pin(sessionmaker_, name, "0000", device="cookie:guessing", limits=limits)
+    with pytest.raises(TooManyTries, match="Too many wrong PINs on this tablet"):
+        await try_pin(sessionmaker_, "Mia", PINS["Mia"], device="cookie:guessing", limits=limits)
     # Another tablet is not punished for it.
-    assert await try_pin(sessionmaker_, "Mia", PINS["Mia"], device="bar-tablet", device_limit=10)
+    assert await try_pin(sessionmaker_, "Mia", PINS["Mia"], device="cookie:bar", limits=limits)
 
 
 @pytest.mark.parametrize("pin", ["", "12", "1234567", "12a4", "    "])

@@ -8,18 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.orders.models import CheckLine
-from tests.conftest import PINS, STAFF_IDS
+from tests.conftest import API_KEY, PINS, STAFF_IDS, api_bearer
 from tests.demo_ids import item_id, station_id, table_id
 
 Client = AsyncTestClient[Litestar]
 
 
-async def bearer(client: Client, name: str) -> dict[str, str]:
-    answer = await client.post(
-        "/api/v1/sessions", json={"staff_id": STAFF_IDS[name], "pin": PINS[name]}
-    )
-    assert answer.status_code == 201, answer.text
-    return {"Authorization": f"Bearer {answer.json()['token']}"}
+bearer = api_bearer
 
 
 async def test_integration_seats_orders_sends_and_pays_over_json(
@@ -90,7 +85,7 @@ async def test_api_errors_are_json_with_a_reason(client: Client, session: AsyncS
     bad = await client.post("/api/v1/checks", json={"table_id": "five", "guests": 2}, headers=maria)
     assert bad.status_code == 400 and "error" in bad.json()
     wrong_pin = await client.post(
-        "/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": "0000"}
+        "/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": "0000"}, headers=API_KEY
     )
     assert wrong_pin.status_code == 403 and "Wrong PIN" in wrong_pin.json()["error"]
     anonymous = await client.get("/api/v1/floor")
@@ -101,10 +96,17 @@ async def test_swagger_ui_is_served(client: Client) -> None:
     assert (await client.get("/api/v1/schema/swagger")).status_code == 200
 
 
-async def test_wrong_pins_over_the_api_count_toward_the_lock_out(client: Client) -> None:
-    for _ in range(5):
-        await client.post("/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": "0000"})
+async def test_wrong_pins_over_the_api_make_the_next_try_wait(client: Client) -> None:
+    answers = [
+        await client.post(
+            "/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": "0000"}, headers=API_KEY
+        )
+        for _ in range(3)
+    ]
     right = await client.post(
-        "/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": PINS["Sam"]}
+        "/api/v1/sessions", json={"staff_id": STAFF_IDS["Sam"], "pin": PINS["Sam"]}, headers=API_KEY
     )
-    assert right.status_code == 403 and "locked" in right.json()["error"]
+    assert [a.status_code for a in answers] == [403, 403, 403]
+    assert right.status_code == 429
+    assert "Too many wrong PINs for Sam" in right.json()["error"]
+    assert 0 < int(right.headers["retry-after"]) <= 30

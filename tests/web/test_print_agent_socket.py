@@ -22,7 +22,7 @@ from app.platform.auth import token_digest
 from app.platform.models import Device, Location
 from printers.decode import text_lines
 from printers.models import Printer
-from tests.conftest import PINS, STAFF_IDS
+from tests.conftest import API_KEY, PINS, STAFF_IDS
 from tests.integration.test_print_queue import send
 from tests.web.test_security import sync_sign_in
 
@@ -119,6 +119,7 @@ def test_only_an_agent_token_opens_the_agent_socket(
     made = client_.post(
         "/api/v1/sessions",
         json={"staff_id": STAFF_IDS["Ode"], "pin": PINS["Ode"], "device": "kitchen-tablet"},
+        headers=API_KEY,
     )
     assert made.status_code == 201
     refused(client_, authorization=f"Bearer {made.json()['token']}")  # kitchen staff

@@ -8,10 +8,10 @@ from __future__ import annotations
 from httpx import Response
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.platform.models import Staff
+from app.platform.models import PinAttempt, Staff
 from tests.conftest import STAFF_IDS, csrf_of, sign_in
 from tests.demo_ids import station_id, table_id
 from tests.web.test_security import (
@@ -189,7 +189,7 @@ async def test_each_role_reaches_exactly_the_routes_declared_for_it(
     checked = 0
 
     for role, name in BY_ROLE.items():
-        bearer = {"Authorization": f"Bearer {await api_token(client, name, device=role)}"}
+        bearer = {"Authorization": f"Bearer {await api_token(client, name)}"}
         csrf = await sign_in(client, name)
         for endpoint in endpoints:
             allowed = role in endpoint.roles
@@ -248,14 +248,20 @@ async def test_server_cannot_open_the_kitchen_screens_or_staff_admin(
     assert (await client.get("/floor")).status_code == 200
 
 
-async def test_server_cannot_unlock_a_locked_colleague(
+async def sams_wrong_pins(session: AsyncSession, count: int = 3) -> None:
+    """Sam mistyped his PIN on the bar tablet ``count`` times."""
+    await session.execute(
+        insert(PinAttempt),
+        [{"staff_id": STAFF_IDS["Sam"], "device_key": "cookie:bar", "ok": False}] * count,
+    )
+    await session.commit()
+
+
+async def test_server_cannot_clear_a_colleagues_wrong_pins(
     client: AsyncTestClient[Litestar], session: AsyncSession
 ) -> None:
     sam = STAFF_IDS["Sam"]
-    await session.execute(
-        update(Staff).where(Staff.id == sam).values(failed_pins=5, locked_at=func.now())
-    )
-    await session.commit()
+    await sams_wrong_pins(session)
     csrf = await sign_in(client, "Maria")
 
     refused = await client.post(
@@ -264,7 +270,7 @@ async def test_server_cannot_unlock_a_locked_colleague(
 
     assert refused.status_code == 403
     session.expire_all()
-    assert await session.scalar(select(Staff.locked_at).where(Staff.id == sam)) is not None
+    assert await session.scalar(select(Staff.pins_reset_at).where(Staff.id == sam)) is None
 
 
 async def test_host_sees_the_floor_but_cannot_open_a_table(
@@ -296,14 +302,11 @@ async def test_host_sees_the_floor_but_cannot_open_a_table(
     assert await count_checks(session) == before
 
 
-async def test_manager_sees_staff_and_unlocks_a_locked_server(
+async def test_manager_sees_wrong_pins_on_the_staff_screen_and_clears_them(
     client: AsyncTestClient[Litestar], session: AsyncSession
 ) -> None:
     sam = STAFF_IDS["Sam"]
-    await session.execute(
-        update(Staff).where(Staff.id == sam).values(failed_pins=5, locked_at=func.now())
-    )
-    await session.commit()
+    await sams_wrong_pins(session)
     csrf = await sign_in(client, "Mia")
 
     staff = await client.get("/staff")
@@ -312,14 +315,14 @@ async def test_manager_sees_staff_and_unlocks_a_locked_server(
     )
 
     assert staff.status_code == 200
-    assert "Locked" in staff.text
-    assert "Sam" in staff.text
+    assert "3 wrong" in staff.text
+    assert "Clear wrong PINs" in staff.text
     assert unlocked.status_code == 303
     assert unlocked.headers["location"] == "/staff"
     session.expire_all()
-    row = (await session.execute(select(Staff).where(Staff.id == sam))).scalar_one()
-    assert row.locked_at is None
-    assert row.failed_pins == 0
+    assert await session.scalar(select(Staff.pins_reset_at).where(Staff.id == sam)) is not None
+    after = await client.get("/staff")
+    assert "3 wrong" not in after.text
 
 
 async def test_paired_kitchen_screen_reaches_the_kitchen_and_nothing_else(

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.orders.models import Check, CheckLine
 from kds.models import Ticket
-from tests.conftest import CSRF, PINS, STAFF_IDS, csrf_of, sign_in
+from tests.conftest import CSRF, PINS, STAFF_IDS, api_token, csrf_of, sign_in
 from tests.demo_ids import item_id, station_id, table_id
 
 HX = {"HX-Request": "true"}
@@ -159,6 +159,7 @@ async def service_in_progress(
         "file_path": "css/brigade.css",
         "path": "openapi.yaml",
         "course": "mains",
+        "key_id": "1",  # the demo's API key
     }
 
 
@@ -196,15 +197,6 @@ def changed_tables(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
     return sorted(
         name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
     )
-
-
-async def api_token(client: AsyncTestClient[Litestar], name: str, device: str = "till-1") -> str:
-    made = await client.post(
-        "/api/v1/sessions",
-        json={"staff_id": STAFF_IDS[name], "pin": PINS[name], "device": device},
-    )
-    assert made.status_code == 201, made.text
-    return str(made.json()["token"])
 
 
 # --- parsing HTML -------------------------------------------------------------------------
