@@ -14,6 +14,7 @@ from app.billing import cards, service
 from app.billing.card_attempts import waiting_attempts
 from app.billing.refunds import payments_of
 from app.billing.split_amounts import pay_prefill
+from app.billing.split_views import still_owed
 from app.billing.terminal import SIMULATED_OUTCOMES, SimulatedTerminal, terminal_for
 from app.core.errors import BadInput
 from app.core.inputs import is_whole
@@ -84,6 +85,8 @@ async def pay_panel(
         "card": None,
         "payments": await payments_of(uow.session, check_id),
         "waiting": await waiting_attempts(uow.session, check_id),
+        # A split's part just paid: what the table still owes, and the next part to take.
+        "still_owed": await still_owed(uow.session, check),
         "simulated": terminal if isinstance(terminal, SimulatedTerminal) else None,
         "outcomes": SIMULATED_OUTCOMES,
         **extra,

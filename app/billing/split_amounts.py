@@ -24,7 +24,7 @@ from app.billing.split_views import SplitFamily, split_family
 from app.core.errors import BadInput
 from app.core.money import parse_amount, to_decimal
 from app.core.split import MAX_PARTS, amount_parts
-from app.orders.views import CheckView
+from app.orders.views import CheckView, check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
 from app.platform.web import is_htmx, money_exponent, money_text
@@ -84,11 +84,19 @@ def read_amounts(request: Req, typed: Sequence[str]) -> list[int]:
     return amounts
 
 
-def plan_amounts(request: Req, family: SplitFamily, typed: list[str]) -> AmountPlan:
-    """The parts for what was typed, worked out from the check's balance now."""
-    check = family.root
+def plan_amounts(
+    request: Req, family: SplitFamily, typed: list[str], check: CheckView | None = None
+) -> AmountPlan:
+    """The parts for what was typed, worked out from the balance now of ``check`` (the
+    check asked about: the family's original unless said otherwise)."""
+    check = check or family.root
     if check.status != "open":
         raise BadInput(f"Check {check.number} is {check.status}: nothing is owed on it.")
+    if family.is_split and check.part is not None and check.id != family.root.id:
+        raise BadInput(
+            f"Check {check.number} is {check.part} of split check {family.root.number}: "
+            "its own Pay takes any amount."
+        )
     if family.is_split:
         raise BadInput(
             f"Check {check.number} is split into checks: each one's Pay takes any amount."
@@ -183,18 +191,20 @@ class SplitAmountController(Controller):
             t for t in (str(v).strip() for v in request.query_params.getall("amount", [])) if t
         ]
         family = await split_family(uow.session, check_id)
+        # The check asked about, not its original: a part still owes when the original is paid.
+        check = await check_view(uow.session, check_id)
         if is_htmx(request):
             # A refusal goes to the flash bar; the fields keep what was typed.
-            plan = plan_amounts(request, family, typed)
+            plan = plan_amounts(request, family, typed, check)
             return Template("billing/_split_amounts.html", context={"by_amount": plan})
         message = ""
         try:
-            plan = plan_amounts(request, family, typed)
+            plan = plan_amounts(request, family, typed, check)
             status = 200
         except BadInput as refused:
-            plan = AmountPlan(family.root, typed, error=refused.message)
+            plan = AmountPlan(check, typed, error=refused.message)
             status = refused.status
-            if family.root.status != "open" or family.is_split:
+            if check.status != "open" or family.is_split:
                 message = refused.message  # no By amount panel to say it in
         return Template(
             "billing/split.html",

@@ -41,13 +41,50 @@ class SplitFamily:
     def is_split(self) -> bool:
         return bool(self.parts)
 
+    @property
+    def home(self) -> CheckView | None:
+        """The check open parts go back onto: the original, or once it is paid the lowest
+        part still open (a paid check never takes lines back)."""
+        return next(iter(self.open_checks), None)
+
+    @property
+    def can_put_back(self) -> bool:
+        return len(self.open_checks) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class StillOwed:
+    """After one part of a split is paid: what the table still owes, and on which parts."""
+
+    parts: list[CheckView]
+
+    @property
+    def owed(self) -> int:
+        return sum(part.balance for part in self.parts)
+
+    def next_after(self, check_id: int) -> CheckView | None:
+        """The part to take next: the one after this, else the first one still open."""
+        later = [part for part in self.parts if part.id > check_id]
+        return next(iter(later or self.parts), None)
+
+
+async def still_owed(session: AsyncSession, check: CheckView) -> StillOwed | None:
+    """The other parts still open at the table, once ``check`` (a part of a split) is
+    settled; None when it is not a split's part. Only the paid screen asks, so only a
+    split's check pays for the read."""
+    if check.part is None or check.status == "open":
+        return None
+    family = await split_family(session, check.id)
+    return StillOwed([c for c in family.open_checks if c.table_id == check.table_id])
+
 
 async def split_family(session: AsyncSession, check_id: int) -> SplitFamily:
     root = await root_of(session, check_id)
     part_ids = (
         await session.scalars(
             select(Check.id)
-            .where(Check.split_from_id == root, Check.status != "merged")
+            # Parts are made after the original: the scan starts at its id.
+            .where(Check.id > root, Check.split_from_id == root, Check.status != "merged")
             .order_by(Check.id)
         )
     ).all()

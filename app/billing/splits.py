@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from app.billing import split_parts as rows
 from app.billing import split_tax
-from app.core.errors import BadInput, NotFound, Refused
+from app.core.errors import BadInput, NotFound
 from app.core.split import MAX_PARTS, Holders, even_plan, seat_plan
 from app.orders.models import Check, CheckLine
 from app.orders.service import LockedCheck, announce_check, bump_version, merged_into
@@ -293,22 +293,27 @@ async def undo_split(
     staff_id: int,
     key: str | None = None,
 ) -> int:
-    """Every open part goes back onto the original check (paid parts stay settled).
+    """Every open part goes back onto one check (paid parts stay settled): the original, or
+    the lowest part still open once the original is paid (a paid check never takes lines).
 
-    ``expected_version`` is the original check's version.
+    ``check_id`` is any check of the split; ``expected_version`` is the version of the check
+    they go onto.
     """
     session = uow.session
     claim = await idempotency.claim(session, key, "undo_split", {"check": check_id})
     if claim.replay is not None:
         return int(claim.replay["rejoined"])
     root = await rows.root_of(session, check_id)
-    if await rows.lock_root(session, root) != "open":
-        raise Refused(
-            "The original check is closed: put the open parts together on one of them instead."
-        )
+    root_open = await rows.lock_root(session, root) == "open"
     parts = await rows.open_parts(session, root)
-    if not parts:
-        raise BadInput("This check is not split.")
-    rejoined = await _merge(uow, root, parts, expected_version, staff_id, "undo_split")
+    if root_open and not parts:
+        raise BadInput("This check is not split (no other part of it is open).")
+    home = root if root_open else parts[0] if parts else None
+    if home is None or home == parts[-1]:
+        raise BadInput(
+            "No other part is still open: there is nothing to put back together. "
+            "The paid parts are settled on their own."
+        )
+    rejoined = await _merge(uow, home, parts, expected_version, staff_id, "undo_split")
     await idempotency.remember(session, claim, {"rejoined": rejoined})
     return rejoined

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, case, exists, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.billing.models import Payment, Refund
 from app.core.errors import NotFound
 from app.floor.models import DiningTable, Floor
-from app.floor.owed import owed_by_check
-from app.orders.models import Check, CheckLine
+from app.floor.owed import parties
+from app.orders.models import Check
 from app.platform.models import Staff
 
 #: The states a table is drawn in, in the order a shift goes through them ("ready": expo
@@ -85,12 +84,16 @@ class TableView:
     guests: int | None = None
     #: The server of the open check (who is looking after the guests now).
     server: str | None = None
+    #: When the party sat down (a split keeps the original check's time).
     opened_at: datetime | None = None
+    #: What the table still owes, tax included: every open check's balance (a split
+    #: table's parts together).
     amount: int = 0
     rotation: int = 0
     #: Some lines wait for their course to be fired: the server must not forget them.
     held: bool = False
     server_id: int | None = None
+    #: Money taken at the table (a split's paid parts too), net of refunds.
     paid: int = 0
     #: The server whose section this table is in (a manager's plan for the night).
     section_id: int | None = None
@@ -128,20 +131,6 @@ class FloorRef:
 
 
 def _table_query() -> Select[*tuple[Any, ...]]:
-    # Correlated EXISTS on the open check only: the check_line index answers them, so the
-    # plan stays fast with years of closed checks in the table.
-    fired = exists().where(CheckLine.check_id == Check.id, CheckLine.status == "fired")
-    held = exists().where(CheckLine.check_id == Check.id, CheckLine.status == "held")
-    # Net of refunds, as on the check itself: money given back is owed again.
-    paid = (
-        select(func.coalesce(func.sum(Payment.amount), 0))
-        .where(Payment.check_id == Check.id)
-        .scalar_subquery()
-    ) - (
-        select(func.coalesce(func.sum(Refund.amount), 0))
-        .where(Refund.check_id == Check.id)
-        .scalar_subquery()
-    )
     server = aliased(Staff)
     section = aliased(Staff)
     part = aliased(Check)
@@ -151,18 +140,13 @@ def _table_query() -> Select[*tuple[Any, ...]]:
             Check.id,
             Check.number,
             Check.guest_count,
-            Check.opened_at,
             Check.server_id,
-            Check.food_ready_at,
-            Check.presented_at,
             server.name,
             section.name,
-            fired,
-            held,
-            paid,
         )
         .select_from(DiningTable)
         # One check per table: the original, or the first part still open after a split.
+        # What the table owes, its state and its seating time are the whole party's (parties).
         .outerjoin(
             Check,
             Check.id
@@ -178,13 +162,10 @@ def _table_query() -> Select[*tuple[Any, ...]]:
 
 async def _views(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[TableView]:
     plain: list[tuple[Any, ...]] = [tuple(r) for r in rows]
-    open_checks = [r[1] for r in plain if r[1] is not None]
-    owed = await owed_by_check(session, open_checks)
+    party = await parties(session, [(r[1], r[0].id) for r in plain if r[1] is not None])
     views = []
-    for row in plain:
-        t, check_id, number, guests, opened, server_id, ready_at, presented_at = row[:8]
-        server, section, fired, held, paid = row[8:]
-        has_check = check_id is not None
+    for t, check_id, number, guests, server_id, server, section in plain:
+        at = party.get(check_id) if check_id is not None else None
         views.append(
             TableView(
                 id=t.id,
@@ -198,27 +179,27 @@ async def _views(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[TableV
                 height=t.height,
                 rotation=t.rotation,
                 state=table_state(
-                    has_check,
-                    bool(fired),
-                    int(paid or 0),
+                    at is not None,
+                    at is not None and at.fired,
+                    at.paid if at else 0,
                     t.bussing_since,
-                    food_ready=ready_at is not None,
-                    presented=presented_at is not None,
+                    food_ready=at is not None and at.food_ready_at is not None,
+                    presented=at is not None and at.presented_at is not None,
                 ),
-                held=has_check and bool(held),
+                held=at is not None and at.held,
                 check_id=check_id,
                 check_number=number,
                 guests=guests,
                 server_id=server_id,
                 server=server,
-                opened_at=opened,
-                amount=owed.get(check_id, 0) if has_check else 0,
-                paid=int(paid or 0),
+                opened_at=at.seated_at if at else None,
+                amount=at.owed if at else 0,
+                paid=at.paid if at else 0,
                 section_id=t.server_id,
                 section=section,
                 bussing_since=t.bussing_since,
-                food_ready_at=ready_at,
-                presented_at=presented_at,
+                food_ready_at=at.food_ready_at if at else None,
+                presented_at=at.presented_at if at else None,
             )
         )
     return views

@@ -36,6 +36,7 @@ HEAD = (
         _checks.c.tax_adjustment,
         _checks.c.service_adjustment,
         _checks.c.location_id,
+        _checks.c.split_from_id,
         DiningTable.__table__.c.name.label("table_name"),
         Staff.__table__.c.name.label("server_name"),
         # A closed check keeps the tax mode it closed under; an open one follows the location.
@@ -83,6 +84,18 @@ HEAD = (
     .join(Staff.__table__, Staff.__table__.c.id == _checks.c.server_id)
     .join(Location.__table__, Location.__table__.c.id == _checks.c.location_id)
     .where(_checks.c.id == _CHECK_ID)
+)
+_ROOT: BindParameter[int] = bindparam("root")
+#: The checks of a split, in order (the original first; merged parts are gone): a part is
+#: "part 2 of 4". Parts are made after the original, so the scan starts at its id.
+SPLIT_FAMILY = (
+    select(_checks.c.id)
+    .where(
+        _checks.c.id >= _ROOT,
+        or_(_checks.c.id == _ROOT, _checks.c.split_from_id == _ROOT),
+        _checks.c.status != "merged",
+    )
+    .order_by(_checks.c.id)
 )
 LINES = (
     select(

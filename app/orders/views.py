@@ -17,7 +17,7 @@ from app.core.errors import NotFound
 from app.floor.models import DiningTable
 from app.menu.courses import CourseRule, course_sort
 from app.orders.models import Check
-from app.orders.view_queries import COURSES, HEAD, LINES
+from app.orders.view_queries import COURSES, HEAD, LINES, SPLIT_FAMILY
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,17 @@ class CourseView:
 
 
 @dataclass(frozen=True, slots=True)
+class PartOf:
+    """Where a check sits in its split: the original is part 1 (the split screen's order)."""
+
+    number: int
+    count: int
+
+    def __str__(self) -> str:
+        return f"part {self.number} of {self.count}"
+
+
+@dataclass(frozen=True, slots=True)
 class CheckView:
     id: int
     number: int
@@ -109,6 +120,9 @@ class CheckView:
     cards_waiting: int = 0
     #: "line" or "check": how the location rounds tax.
     tax_rounding: str = "line"
+    #: Part of a split check ("part 2 of 4"); None when the check is not split (or when
+    #: read with ``courses=False``).
+    part: PartOf | None = None
 
     @property
     def balance(self) -> int:
@@ -157,7 +171,8 @@ async def check_view(session: AsyncSession, check_id: int, *, courses: bool = Tr
     """The check now, priced as its location is set up (tax included or added, rounding):
     read with the check, so a manager's change to the location applies on the next read.
     ``courses=False``: lines grouped by course name only, without the menu's course order
-    or fire times (taking payment needs neither; one read fewer).
+    or fire times, nor where the check sits in a split (taking payment needs none of it;
+    two reads fewer).
 
     Three round trips (four with discounts): the head, the lines, the courses.
     """
@@ -225,6 +240,7 @@ async def check_view(session: AsyncSession, check_id: int, *, courses: bool = Tr
         CourseView(name, list(group), fired.get(name))
         for name, group in groupby(ordered, key=lambda ln: ln.course)
     ]
+    part = await _part_of(session, check.id, check.split_from_id) if courses else None
     return CheckView(
         check.id,
         check.number,
@@ -249,7 +265,15 @@ async def check_view(session: AsyncSession, check_id: int, *, courses: bool = Tr
         check.prices_include_tax,
         cards_waiting=int(check.cards_waiting),
         tax_rounding=check.tax_rounding,
+        part=part,
     )
+
+
+async def _part_of(session: AsyncSession, check_id: int, split_from: int | None) -> PartOf | None:
+    family = (await session.scalars(SPLIT_FAMILY, {"root": split_from or check_id})).all()
+    if len(family) < 2 or check_id not in family:
+        return None
+    return PartOf(family.index(check_id) + 1, len(family))
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,8 @@ async def test_first_payment_turns_the_table_to_paying(uow_factory, session: Asy
     )
     await session.commit()
     table = await drawn(session, "4")
-    assert (table.state, table.paid, table.amount) == ("paying", 500, 883)
+    # The tile shows what is still owed: $8.83 less the $5.00 taken.
+    assert (table.state, table.paid, table.amount) == ("paying", 500, 383)
 
 
 async def test_table_the_guests_left_needs_bussing_until_someone_marks_it_clean(
