@@ -313,7 +313,7 @@ def test_refund_refused_for_a_wrong_pin_and_too_much_then_mia_approves_the_right
     dialog.get_by_label("Amount", exact=True).fill("5.00")
     dialog.get_by_label("Manager PIN").fill("1234")
     dialog.get_by_role("button", name="Refund", exact=True).click()
-    expect(error).to_contain_text(re.compile(r"Wrong PIN\. \d more tr(y|ies) before lock-out\."))
+    expect(error).to_contain_text(re.compile(r"Wrong PIN\. \d more tr(y|ies) before a wait\."))
 
     # A cent more than the card took.
     dialog.get_by_label("Amount", exact=True).fill(plain(paid + 1))
