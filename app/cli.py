@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from typing import NoReturn
 
 from app.platform.embedded_pg import resolve_database_url
 from app.platform.logs import configure_logging
@@ -20,18 +21,51 @@ def _check_channels(settings: Settings) -> None:
     try:
         kind = channels_kind(settings.channels_backend)
     except ValueError as exc:
-        raise SystemExit(str(exc)) from exc
+        _refuse(str(exc))
     if kind == "memory" and settings.workers > 1:
-        raise SystemExit(
+        _refuse(
             f"BRIGADE_WORKERS={settings.workers} needs a shared channels backend: set "
             "BRIGADE_CHANNELS=redis://127.0.0.1:6379/0 (see docs/scaling.md)."
         )
+
+
+def _ready_to_serve(url: str) -> None:
+    """Refuse, in one line, a database the app would refuse anyway: better here than in a
+    traceback from every worker after "serving at"."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.platform import migrate
+    from app.platform.db import make_engine
+
+    async def check() -> None:
+        engine = make_engine(url, pool="null")
+        try:
+            await migrate.ensure_migrated(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(check())
+    except migrate.SchemaOutOfDate as exc:
+        _refuse(exc.message)
+    except (OSError, DBAPIError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        _refuse(f"Brigade cannot reach its database: {reason}")
+
+
+def _refuse(sentence: str) -> NoReturn:
+    """One JSON line on stderr (like every log line), then exit 1."""
+    logging.getLogger("brigade.cli").error(sentence)
+    raise SystemExit(1)
 
 
 def _serve(settings: Settings, url: str) -> None:
     from granian.constants import Interfaces
     from granian.server import Server
 
+    from app.platform.logs import granian_log_config
+
+    _ready_to_serve(url)
     print(f"Brigade is serving at http://{settings.host}:{settings.port}", flush=True)
     server = Server(
         "app.main:app_from_env",
@@ -41,6 +75,7 @@ def _serve(settings: Settings, url: str) -> None:
         workers=settings.workers,
         factory=True,
         websockets=True,
+        log_dictconfig=granian_log_config(),
     )
     server.serve()
 

@@ -49,6 +49,7 @@ from app.platform.logs import configure_logging
 from app.platform.models import Location
 from app.platform.realtime import make_channels
 from app.platform.receipts import ReceiptBus
+from app.platform.request_log import RequestLog
 from app.platform.settings import ROOT, Settings
 from app.platform.templating import make_engine as make_template_engine
 from app.platform.templating import set_currency, set_timezone
@@ -194,7 +195,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return app
 
 
-def app_from_env() -> Litestar:
-    """Factory for granian: settings from the environment, logs as JSON."""
+def app_from_env() -> RequestLog:
+    """Factory for granian: settings from the environment, logs as JSON, a line per request."""
     configure_logging()
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    configure_logging()  # again: Litestar has just put its own plain-text handler on the root
+    return RequestLog(app)

@@ -41,6 +41,7 @@ from app.platform.auth import (
 )
 from app.platform.db import UnitOfWork
 from app.platform.proxies import forwarded_client
+from app.platform.request_log import log_refusal
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +305,8 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
 
 
 def _error_response(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    if status < 500:  # 5xx are logged with their traceback by unexpected_error_handler
+        log_refusal(request.scope, status, message)
     if wants_json(request):
         return Response({"error": message, "status": status}, status_code=status)
     if is_htmx(request):
