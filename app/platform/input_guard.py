@@ -96,12 +96,16 @@ class InputGuard(ASGIMiddleware):
 def _check_path(scope: Scope) -> None:
     """A number in the address is an id: anything not an id there names nothing (Python's
     int() also reads "١٢" as 12, so the segment itself must be ASCII digits)."""
+    path = str(scope.get("path", ""))
+    if has_control(path, lines=False) or any(len(s) > 255 for s in path.split("/")):
+        # No address of Brigade holds either; a file lookup given one fails with a 500.
+        raise NotFound("There is nothing at this address.")
     params = scope.get("path_params") or {}
     numbers = {k for k, v in params.items() if isinstance(v, int) and not isinstance(v, bool)}
     if not numbers:
         return
     template = str(scope.get("path_template", "")).split("/")
-    segments = str(scope.get("path", "")).split("/")
+    segments = path.split("/")
     if len(segments) != len(template):
         return
     for pattern, segment in zip(template, segments, strict=True):
