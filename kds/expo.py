@@ -7,7 +7,9 @@ whatever the grill is still cooking for the same table. A ticket that carries tw
 station makes them on one ticket, so they come to the pass together.
 
 The food of a paid check still goes out (a bar tab settled while its burger cooks): its
-tickets stay on the station screens until bumped and on expo, marked PAID, until passed.
+tickets stay on the station screens until bumped and on expo, marked PAID, until passed, or
+until ``PAID_FOOD_KEPT`` after they were fired (a kitchen that does not run expo would
+otherwise find every paid check of the month on it the day it starts).
 
 Food ready is written on the check itself (``guest_check.food_ready_at``) because that is what
 the floor reads; it is cleared again when more food fires (``service.create_tickets``).
@@ -16,9 +18,9 @@ the floor reads; it is cleared again when more food fires (``service.create_tick
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
@@ -29,6 +31,9 @@ from app.platform.db import UnitOfWork
 from kds.models import Station, Ticket, TicketItem
 from kds.service import EXPO_CHANNEL
 from kds.views import TicketView, views_of
+
+#: How long a paid (or merged) check's food stays at the pass, unpassed, after it was fired.
+PAID_FOOD_KEPT = timedelta(hours=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ async def expo_board(session: AsyncSession, location_id: int) -> list[ExpoCheck]
                 ~Station.is_expo,
                 Ticket.kind == "fire",
                 Ticket.expo_at.is_(None),
+                or_(Check.status == "open", Ticket.fired_at > func.now() - PAID_FOOD_KEPT),
             )
             .order_by(Ticket.fired_at, Ticket.id)
         )

@@ -3,17 +3,19 @@ a paid check's food still goes out (expo and the stations keep it until it is do
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.orders import firing
 from app.orders import service as orders
 from app.orders.models import Check
 from app.platform.models import AuditEntry
+from kds.expo import PAID_FOOD_KEPT
 from kds.models import Ticket
 from tests.demo_ids import item_id
 from tests.integration.test_many_hands import kitchen
@@ -139,3 +141,20 @@ async def test_a_paid_checks_food_stays_at_expo_and_on_the_station_until_it_goes
     # A closed check is terminal: passing its food does not write on it.
     session.expire_all()
     assert (await session.get(Check, check)).food_ready_at is None  # type: ignore[union-attr]
+
+
+async def test_a_paid_checks_food_fired_hours_ago_no_longer_waits_at_expo(
+    client: AsyncTestClient[Litestar], session: AsyncSession, uow_factory: Any
+) -> None:
+    # Last night's tab, never passed (this kitchen runs no expo): not on today's pass.
+    check = await send_order(uow_factory, session, "8", ["Burrata"])
+    await session.execute(update(Check).where(Check.id == check).values(**CLOSED))
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.check_id == check)
+        .values(fired_at=func.now() - PAID_FOOD_KEPT - timedelta(minutes=1))
+    )
+    await session.commit()
+    await cook(client)
+
+    assert f'id="expo-check-{check}-' not in (await client.get("/kds/expo")).text
