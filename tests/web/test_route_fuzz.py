@@ -74,6 +74,31 @@ json_values = st.recursive(
 )
 
 
+RAW_TYPES = [
+    "application/x-www-form-urlencoded",
+    "application/json",
+    "multipart/form-data; boundary=B",
+    "multipart/form-data",
+    "text/plain",
+]
+
+
+@st.composite
+def raw_bodies(draw: st.DrawFn, names: list[str]) -> bytes:
+    name = draw(st.sampled_from(names or GENERIC_FIELDS)).encode()
+    crafted = [
+        name + b"=%FF%FE%00",
+        name + b"=\xff\xfe",
+        b'{"' + name + b'": "\\ud800\\u0000"}',
+        b'{"' + name + b'": 1' + b"0" * 400 + b"}",
+        b'--B\r\nContent-Disposition: form-data; name="' + name + b'"\r\n\r\n\xff\r\n--B--\r\n',
+        b'--B\r\nContent-Disposition: form-data; name="' + name + b'"\r\n'
+        b"Content-Type: text/plain; charset=klingon\r\n\r\nx\r\n--B--\r\n",
+        b'--B\r\nContent-Disposition: form-data; name="' + name + b'"\r\n\r\ncut',
+    ]
+    return draw(st.sampled_from(crafted) | st.binary(max_size=200))
+
+
 def _routes() -> list[tuple[str, list[Any]]]:
     """(path template, its handlers) for every HTTP route the app registers."""
     app = create_app(
@@ -125,11 +150,13 @@ def requests(draw: st.DrawFn, template: str, handlers: list[Any]) -> dict[str, A
     path = PARAM.sub(segment, template)
     query = draw(st.dictionaries(st.sampled_from(_query_names(handler)), text_values, max_size=3))
     names = sorted({*_module_fields(handler.fn.__module__), *_json_fields(handler)})
-    kind = draw(st.sampled_from(["form", "multipart", "json", "none"]))
+    kind = draw(st.sampled_from(["form", "multipart", "json", "raw", "none"]))
     body: Any = None
     if kind == "json":
         keys = st.sampled_from(names) if names else st.text(max_size=8)
         body = draw(st.dictionaries(keys, json_values, max_size=5) | json_values)
+    elif kind == "raw":  # bytes no browser sends: broken UTF-8, escapes, cut-off multipart
+        body = (draw(st.sampled_from(RAW_TYPES)), draw(raw_bodies(names)))
     elif kind != "none":
         body = draw(st.dictionaries(st.sampled_from(names), text_values, max_size=5))
     return {
@@ -211,6 +238,8 @@ async def _send(client: Client, drawn: dict[str, Any], auth: dict[str, Any]) -> 
         headers["Content-Type"] = "application/json"
     elif drawn["kind"] == "form":
         kwargs["data"] = body
+    elif drawn["kind"] == "raw":
+        headers["Content-Type"], kwargs["content"] = body
     elif drawn["kind"] == "multipart":
         kwargs["data"] = body
         kwargs["files"] = {"upload": ("menu.txt", b"\x00\xff binary")}
