@@ -223,7 +223,7 @@ def test_nonsense_numbers_on_the_split_and_pay_screens_are_refused_and_change_no
     expect(payment_rows(page)).to_have_count(0)
     charge_card(page)
     expect(page.locator(".card-result")).to_contain_text("Card approved")
-    expect(page.locator("#pay")).to_contain_text("is closed")
+    expect(page.locator("#pay")).to_contain_text("(part 2 of 2) is paid")
     maria.goto(check_path + "/split")
     expect(parts(page).first.locator("a.pay")).to_have_text(f"Pay {dollars(whole - share)}")
     pay_by_card(maria, check_path, dollars(whole - share))
