@@ -10,11 +10,9 @@ import logging
 from types import SimpleNamespace
 from typing import Any
 
-from litestar import Litestar, Request, Router, get
+from litestar import Litestar, Request, get
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
-from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.response import Response
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -23,7 +21,9 @@ from sqlalchemy import select, text
 import kds.alerts
 import kds.routes
 import printers.routes
-from app.api.routes import ApiController
+from app.api import API_CONTROLLERS
+from app.api.common import unreadable_body
+from app.api.schema import document_api, openapi_config
 from app.billing.discount_routes import DiscountController
 from app.billing.drawer_routes import DrawerController
 from app.billing.guest_lock import guest_lock_guard
@@ -144,7 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             kds.routes.KitchenController,
             ExpoController,
             RoutingController,
-            ApiController,
+            *API_CONTROLLERS,
             KitchenApiController,
             printers.routes.PrintersController,
             print_agent_feed,
@@ -161,24 +161,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={
             BrigadeError: brigade_error_handler,
             HTTPException: http_error_handler,
+            UnicodeDecodeError: unreadable_body,
             Exception: unexpected_error_handler,
             **INPUT_ERROR_HANDLERS,
         },
-        openapi_config=OpenAPIConfig(
-            title="Brigade POS API",
-            version="1",
-            # The API's description is public; every operation in it is guarded.
-            openapi_router=Router(
-                "/api/v1/schema", route_handlers=[], opt={"public": True, "api": True}
-            ),
-            render_plugins=[SwaggerRenderPlugin()],
-        ),
+        openapi_config=openapi_config(),
         after_request=vary_on_htmx,
         on_startup=[on_startup, start_printing, kds.alerts.start],
         # In this order: the print worker settles its jobs before the engine is disposed.
         on_shutdown=[kds.alerts.stop, stop_printing, on_shutdown],
         debug=settings.debug,
     )
+    document_api(app)  # only /api/v1 in the OpenAPI document, with its real error bodies
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

@@ -1,1 +1,27 @@
-"""The JSON API under /api/v1: the same commands as the screens, for integrations."""
+"""The JSON API under /api/v1: the same commands as the screens, for integrations.
+
+Each module is one group of the OpenAPI document; ``app.main`` mounts them all.
+"""
+
+from __future__ import annotations
+
+from app.api.checks import CheckApiController
+from app.api.corrections import CorrectionApiController
+from app.api.discounts import DiscountApiController
+from app.api.kitchen_flow import FiringApiController
+from app.api.menu import MenuReadController
+from app.api.payments import PaymentApiController
+from app.api.routes import ApiController
+from app.api.splits import SplitApiController
+
+#: Every /api/v1 controller of app.api (the kitchen's and the 86 board's live with them).
+API_CONTROLLERS = (
+    ApiController,
+    CheckApiController,
+    FiringApiController,
+    PaymentApiController,
+    SplitApiController,
+    CorrectionApiController,
+    DiscountApiController,
+    MenuReadController,
+)
