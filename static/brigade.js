@@ -87,10 +87,11 @@
     window.htmx.ajax("GET", window.location.pathname + window.location.search, { target: "#pay", swap: "outerHTML" });
   });
   // Back (or Forward) to a live screen shows the check as it is now, not the page the
-  // browser kept: a paid check came back editable. Reloading once is cheap; a reload's own
+  // browser kept: a paid check came back editable, and Back from the guest's bill showed
+  // the staff's bill with its buttons (reloaded, a locked tablet refuses it). Reloading once is cheap; a reload's own
   // navigation type is "reload", so this never loops.
   window.addEventListener("pageshow", function (event) {
-    if (!document.querySelector("[ws-connect]")) return;
+    if (!document.querySelector("[ws-connect], [data-fresh-on-back]")) return;
     var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
     if (event.persisted || (nav && nav.type === "back_forward")) window.location.reload();
   });

@@ -292,3 +292,31 @@ def test_the_pay_screen_redraws_when_another_tablet_takes_a_payment(
     expect(sam.page.locator("#pay")).to_contain_text("is closed")
     expect(page.locator("#change-due")).to_have_text("$0.00")  # Maria's own answer stays
     assert not maria.errors and not sam.errors, maria.errors + sam.errors
+
+
+def test_back_from_the_guests_bill_reaches_nothing_of_the_servers_until_her_pin(
+    tablet: Callable[..., Device],
+) -> None:
+    maria = tablet()
+    sign_in(maria, "Maria")
+    check = seat_empty_patio_table(maria, 2)
+    page = maria.page
+    add_item(page, "Drinks", "Negroni")
+    send_check(page)
+    maria.goto(check + "/bill")
+    page.get_by_role("button", name="Show bill to guest").click()
+    expect(page).to_have_url(re.compile(r"/bill/guest$"))
+    expect(page.locator("header.topbar")).to_have_count(0)
+
+    page.go_back()  # the guest tries the browser's Back
+
+    expect(page.locator("main")).to_contain_text("This tablet is showing a guest their bill")
+    expect(page.get_by_role("link", name="Floor")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    page.get_by_role("link", name="Back to the bill").click()
+    page.locator(".unlock summary").click()
+    page.get_by_label("Staff PIN").fill("1111")
+    page.get_by_role("button", name="Unlock").click()
+    expect(page).to_have_url(re.compile(r"/bill$"))
+    expect(page.get_by_role("link", name="Floor")).to_have_count(1)
+    page.screenshot(path=f"{SHOTS}-unlocked.png")
