@@ -15,11 +15,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from litestar._multipart import parse_content_header
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from app.core.card_numbers import has_card_number, mask_card_numbers
 from app.core.errors import BadInput
+from app.platform.input_guard import multipart_fields
 
 #: Machine-made fields: random keys whose hex may hold digit runs by chance.
 EXEMPT_FIELDS = frozenset({"key", "_csrf", "idempotency_key", "token"})
@@ -66,6 +68,11 @@ def body_has_card_number(content_type: str, body: bytes) -> bool:
     if content_type.startswith("application/x-www-form-urlencoded"):
         pairs = parse_qsl(text, keep_blank_values=True)
         return any(has_card_number(v) for k, v in pairs if k not in EXEMPT_FIELDS)
+    if content_type.startswith("multipart/form-data"):
+        # Uploads are skipped; every text field is scanned as a urlencoded one is.
+        boundary = parse_content_header(content_type)[1].get("boundary", "")
+        fields = multipart_fields(body, boundary)
+        return any(has_card_number(v) for k, v in fields if k not in EXEMPT_FIELDS)
     if content_type.startswith("application/json"):
         try:
             parsed = json.loads(text)
@@ -90,7 +97,9 @@ class CardNumberGuard(ASGIMiddleware):
         content_type = next(
             (v.decode() for k, v in scope.get("headers", []) if k.lower() == b"content-type"), ""
         )
-        if not content_type.startswith(("application/x-www-form-urlencoded", "application/json")):
+        if not content_type.startswith(
+            ("application/x-www-form-urlencoded", "application/json", "multipart/form-data")
+        ):
             await next_app(scope, receive, send)
             return
         messages: list[Any] = []

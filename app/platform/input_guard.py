@@ -192,9 +192,19 @@ def _check_json(value: Any) -> None:
 
 def _check_multipart(body: bytes, boundary: str) -> None:
     """Text parts must decode and hold no control character; uploads are left alone."""
+    if any(
+        has_control(name) or has_control(text) for name, text in multipart_fields(body, boundary)
+    ):
+        raise BadInput(CONTROL)
+
+
+def multipart_fields(body: bytes, boundary: str) -> list[tuple[str, str]]:
+    """The text fields of a multipart form, decoded as Litestar will decode them; a form
+    that cannot be read, or whose text is not in a known character set, is refused."""
     broken = BadInput("The form could not be read; reload the page and send it again.")
     if not boundary:
         raise broken
+    found: list[tuple[str, str]] = []
     segment: MultipartSegment | None = None
     data = bytearray()
     try:
@@ -206,21 +216,20 @@ def _check_multipart(body: bytes, boundary: str) -> None:
                     elif part:
                         data += part
                     elif segment is not None and not segment.filename:
-                        _check_text_part(bytes(data), segment.charset or "utf-8")
+                        found.append((segment.name, _text_part(bytes(data), segment.charset)))
     except (ParserError, ParserLimitReached):
         raise broken from None
+    return found
 
 
-def _check_text_part(data: bytes, charset: str) -> None:
+def _text_part(data: bytes, charset: str | None) -> str:
     try:
-        text = data.decode(charset)
+        return data.decode(charset or "utf-8")
     except (LookupError, UnicodeDecodeError):
         raise BadInput(
             "The form's text is not in a character set Brigade reads (UTF-8); "
             "reload the page and send it again."
         ) from None
-    if has_control(text):
-        raise BadInput(CONTROL)
 
 
 def _header(scope: Scope, name: bytes) -> str:

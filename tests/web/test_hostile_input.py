@@ -265,3 +265,19 @@ async def test_nothing_changed_after_all_that(client: Client, session: AsyncSess
         )
         assert 400 <= response.status_code < 500, (guests[:10], response.text[:200])
     assert await _count(session, Check) == 0
+
+
+async def test_a_card_number_typed_into_a_multipart_note_is_refused(
+    client: Client, session: AsyncSession
+) -> None:
+    """The card-number net (PAY-3) read only plain and JSON forms: the same note sent as a
+    multipart form was stored."""
+    check, headers = await _seated(client, session)
+    response = await client.post(
+        f"{check}/lines",
+        data={"item_id": str(await item_id(session, "IPA Draft")), "note": "4111 1111 1111 1111"},
+        files={"photo": ("receipt.jpg", b"\xff\xd8 not scanned")},
+        headers=headers,
+    )
+    _refused(response, 422, "looks like a card number")
+    assert await _count(session, CheckLine) == 0
