@@ -88,8 +88,8 @@
   });
   // Back (or Forward) to a live screen shows the check as it is now, not the page the
   // browser kept: a paid check came back editable, and Back from the guest's bill showed
-  // the staff's bill with its buttons (reloaded, a locked tablet refuses it). Reloading once is cheap; a reload's own
-  // navigation type is "reload", so this never loops.
+  // the staff's bill with its buttons (reloaded, a locked tablet refuses it). Reloading once
+  // is cheap; a reload's own navigation type is "reload", so this never loops.
   window.addEventListener("pageshow", function (event) {
     if (!document.querySelector("[ws-connect], [data-fresh-on-back]")) return;
     var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
