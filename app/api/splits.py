@@ -132,6 +132,10 @@ class SplitApiController(Controller):
         "/undo",
         status_code=200,
         summary="Undo the split: every open part back onto the original check",
+        description=(
+            "Once the original is paid, the open parts go onto the lowest part still open; "
+            "`version` is the version of the check they go onto."
+        ),
         responses=errors(*COMMAND),
     )
     async def undo_split(
