@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from litestar import Request, Response
@@ -10,49 +9,47 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
 from app.core.errors import BadInput
+from app.core.inputs import is_id
 from app.orders.views import check_view
+from app.platform import inputs
 from app.platform.approvals import Approval, approve
 from app.platform.auth import PinGate
 from app.platform.db import UnitOfWork
 from app.platform.web import current, is_htmx
 from app.platform.web import pin_gate as web_pin_gate
 
-_DIGITS = re.compile(r"^[0-9]{1,12}$")
-
 
 def ids(form: FormMultiDict, name: str) -> list[int]:
     """Several ids under one name (ASCII digits only: "²" is a digit to Python, not to us)."""
-    values = [str(v) for v in form.getall(name, [])]
-    if not all(_DIGITS.match(v) for v in values):
+    values = [inputs.raw_value(v) for v in form.getall(name, [])]
+    if not all(is_id(v) for v in values):
         raise BadInput("Something chosen is not valid; reload and choose again.")
     return [int(v) for v in values]
 
 
 def int_field(form: FormMultiDict, name: str, label: str, default: int | None = None) -> int | None:
     """A whole number from a form; "" and "shared" mean the default."""
-    raw = str(form.get(name, "") or "").strip()
-    if raw in ("", "shared"):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadInput(f"{label} must be a whole number.") from None
+    return inputs.form_whole(form, name, label, default=default, blank=("", "shared"))
 
 
 def options(form: FormMultiDict) -> list[int]:
     """Checkboxes post ``option``; a choose-one group posts ``option-<group>`` (radios)."""
-    picked = [v for k, v in form.multi_items() if k == "option" or k.startswith("option-")]
-    if not all(_DIGITS.match(str(v)) for v in picked):
+    picked = [
+        inputs.raw_value(v)
+        for k, v in form.multi_items()
+        if k == "option" or k.startswith("option-")
+    ]
+    if not all(is_id(v) for v in picked):
         raise BadInput("A chosen option is not valid; reopen the item and choose again.")
     return [int(v) for v in picked]
 
 
 def idem_key(form: FormMultiDict) -> str | None:
-    return str(form.get("key") or "") or None
+    return inputs.form_text(form, "key", "The form's key", limit=200) or None
 
 
 def text(form: FormMultiDict, name: str) -> str:
-    return str(form.get(name, "") or "")
+    return inputs.form_text(form, name)
 
 
 def pin_gate(request: Request[Any, Any, Any]) -> PinGate:
