@@ -33,7 +33,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["location_id"], ["location.id"], name=op.f("fk_api_key_location_id_location")
         ),
-        sa.ForeignKeyConstraint(["issued_by"], ["staff.id"], name=op.f("fk_api_key_issued_by_staff")),
+        sa.ForeignKeyConstraint(
+            ["issued_by"], ["staff.id"], name=op.f("fk_api_key_issued_by_staff")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_key")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_key_key_hash")),
     )
