@@ -10,6 +10,7 @@ Sessions end when idle (``SessionIdle``) and can be revoked one by one or per pe
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from app.platform.pin_throttle import PinGate, PinLimits, TooManyTries
 
 # Parameters sized for a tablet tapping a PIN (~20 ms) rather than a website password.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+log = logging.getLogger(__name__)
 _PIN = re.compile(r"^\d{4,6}$")
 
 #: Who may use which part of the restaurant. Routes name one of these; none means denied.
@@ -124,10 +126,17 @@ async def verify_pin(session: AsyncSession, staff_id: int, pin: str, gate: PinGa
     staff = await session.scalar(select(Staff).where(Staff.id == staff_id, Staff.active))
     if staff is None:
         raise NotFound("No such staff member. Tap your name on the sign-in screen.")
-    standing = await pin_throttle.admit(session, staff.id, staff.name, gate)
+    # Who was tried, from which tablet (its hashed key) and address; never the PIN itself.
+    where = {"staff_id": staff.id, "device": gate.device_key[:48], "address": gate.client_ip}
+    try:
+        standing = await pin_throttle.admit(session, staff.id, staff.name, gate)
+    except TooManyTries as paused:
+        log.warning("PIN pause", extra={**where, "retry_after": paused.retry_after})
+        raise
     ok = pin_matches(staff.pin_hash, pin)
     await pin_throttle.record(session, staff.id, gate, standing, ok)
     if not ok:
+        log.info("wrong PIN", extra={**where, "wrong_in_a_row": standing.pair_wrong + 1})
         raise Refused(pin_throttle.wrong_pin_message(standing, gate.limits))
     return staff
 
@@ -175,6 +184,7 @@ async def unlock_staff(session: AsyncSession, staff_id: int, manager_id: int | N
     )
     if not getattr(found, "rowcount", 1):
         raise NotFound("No such staff member.")
+    log.info("PIN waits cleared", extra={"staff_id": staff_id, "by": manager_id or "console"})
     await audit.record(
         session, "pin_unlock", f"staff:{staff_id}", actor_id=manager_id, approver_id=manager_id
     )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.inputs import is_id
 from app.platform import api_keys, auth, pin_throttle
 from app.platform.db import make_engine, make_sessionmaker
 from app.platform.models import ApiKey, Location, Staff
@@ -107,7 +108,7 @@ async def _keys(session: AsyncSession, location: int, args: argparse.Namespace) 
     query = select(ApiKey).where(ApiKey.location_id == location)
     query = (
         query.where(ApiKey.id == int(target))
-        if target.isdigit()
+        if is_id(target)
         else query.where(ApiKey.name.ilike(target))
     )
     found = (await session.scalars(query)).all()

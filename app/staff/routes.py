@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from app.core.errors import BrigadeError
+from app.core.inputs import is_id
 from app.platform import auth
 from app.platform.auth import EVERYONE
 from app.platform.db import UnitOfWork
@@ -67,10 +68,9 @@ class SignInController(Controller):
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
         form = await request.form()
-        try:
-            staff_id = int(str(form.get("staff_id", "0")))
-        except ValueError:
-            staff_id = 0
+        picked = str(form.get("staff_id", "")).strip()
+        # ASCII digits in range only: "١٢" is twelve to int(), but no tile sends it.
+        staff_id = int(picked) if is_id(picked) else 0
         try:
             token = await auth.sign_in_counting_failures(
                 uow,
