@@ -73,7 +73,8 @@ def _totals(slip: _Slip, bill: BillView, money: Money) -> None:
 def render_guest_check(
     bill: BillView, money: Money, *, printed: str, columns: int = 42, reprint: bool = False
 ) -> bytes:
-    """The bill handed to the table: items, totals, and tips worked out before tax."""
+    """The bill handed to the table: items, totals, and tips worked out before discounts and
+    tax (app/billing/presentation.py says why)."""
     slip = ReceiptSlip(columns)
     _head(slip, bill, "GUEST CHECK", printed, "REPRINT" if reprint else "")
     _items(slip, bill, money)
@@ -85,7 +86,14 @@ def render_guest_check(
     if bill.service_charge:
         slip.line(f"{bill.service_charge_label} is included.", center=True)
     elif bill.tips:
-        slip.line(f"Suggested tip (on {money(bill.tip_base)} before tax)", center=True)
+        base = money(bill.tip_base)
+        # Both fit one line of a 42-column slip.
+        said = (
+            f"Tips on {base}, before discounts and tax"
+            if bill.discounts
+            else f"Suggested tip (on {base} before tax)"
+        )
+        slip.line(said, center=True)
         for tip in bill.tips:
             slip.pair(f"{tip.label}  {money(tip.tip)}", f"total {money(tip.total)}")
     slip.line("")

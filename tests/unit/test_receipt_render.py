@@ -111,6 +111,13 @@ def test_guest_check_shows_items_totals_and_tips_worked_out_before_tax() -> None
     ]
 
 
+def test_a_discounted_check_says_its_tips_are_worked_out_before_the_discount() -> None:
+    """The tablet's bill says "before discounts and tax"; the paper one must say the same."""
+    discounted = replace(TABLE_5, discounts=1500)
+    lines = text_lines(render_guest_check(discounted, money, printed="x"))
+    assert "Tips on $61.34, before discounts and tax" in lines
+
+
 def test_a_second_print_of_the_check_says_reprint_big_and_white_on_black() -> None:
     events = decode(render_guest_check(TABLE_5, money, printed="x", reprint=True))
     banner = next(e for e in events if isinstance(e, Line) and e.text == "REPRINT")
