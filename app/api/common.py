@@ -69,6 +69,7 @@ _WHY = {
     409: "Someone changed it first (stale version), or the Idempotency-Key was used for "
     "another request: read the check again and retry with its version.",
     422: "Understood but wrong: an amount over the balance, nothing to fire, a missing reason.",
+    413: "The body is larger than Brigade takes (1 MB).",
     429: "Too many wrong PINs: wait the Retry-After seconds before trying again.",
 }
 

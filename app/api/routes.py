@@ -46,7 +46,7 @@ class ApiController(Controller):
         status_code=201,
         summary="Sign a staff member in with their PIN; answers a bearer token",
         description=api_keys.SIGN_IN_HELP,
-        responses=errors(400, 401, 403, 422, 429),
+        responses=errors(400, 401, 403, 404, 422, 429),
     )
     async def create_session(
         self,

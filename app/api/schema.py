@@ -75,3 +75,6 @@ def document_api(app: Litestar) -> None:
         for handler in api:
             if handler.responses is None:
                 handler.responses = errors(*_default_errors(handler, route))
+            if "data" in handler.parsed_fn_signature.parameters:
+                # Any body can be too large: InputGuard refuses it before the handler.
+                handler.responses = {**handler.responses, **errors(413)}

@@ -38,11 +38,16 @@ async def approve(
         raise NotFound("Tap the manager who approves.")
     if approver.role not in MANAGERS:
         raise Refused(f"{approver.name} is not a manager; a manager must approve this.")
+    # The verdict is committed at once, right or wrong: a wrong PIN must count although the
+    # command fails, and the throttle's locks (this tablet, its address, the manager) must
+    # not be held through the command: a refund waits on the card terminal, and every tablet
+    # behind one address would wait with it.
     try:
         await verify_pin(uow.session, approver_id, pin, gate)
     except BrigadeError:
         await uow.commit()
         raise
+    await uow.commit()
     return Approval(approver_id=approver_id, proposer_id=proposer_id)
 
 

@@ -49,6 +49,9 @@ class Principal:
     name: str
     staff_id: int | None = None
     device_id: int | None = None
+    #: The API key an API session was opened with: approval PINs typed over the API are
+    #: counted against it, as its sign-ins are.
+    api_key_id: int | None = None
 
 
 def hash_pin(pin: str) -> str:
@@ -234,6 +237,7 @@ _PRINCIPAL = (
         Device.name.label("device_name"),
         Device.revoked_at.label("device_revoked_at"),
         StaffSession.via,
+        StaffSession.api_key_id,
         StaffSession.last_seen_at,
         func.now().label("now"),
     )
@@ -266,7 +270,9 @@ async def principal_for(
         return None
     found: Principal | None = None
     if row.staff_id is not None and row.active:
-        found = Principal(row.id, row.role, row.staff_name, staff_id=row.staff_id)
+        found = Principal(
+            row.id, row.role, row.staff_name, staff_id=row.staff_id, api_key_id=row.api_key_id
+        )
     elif row.device_id is not None and row.device_revoked_at is None:
         found = Principal(row.id, "kitchen", row.device_name, device_id=row.device_id)
     if found is not None and idle_for > TOUCH_EVERY:

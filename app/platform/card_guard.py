@@ -8,20 +8,18 @@ be neither stored nor echoed back in an error message. Log records are masked to
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from litestar._multipart import parse_content_header
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from app.core.card_numbers import has_card_number, mask_card_numbers
 from app.core.errors import BadInput
-from app.platform.input_guard import multipart_fields
+from app.platform.input_guard import BODY, body_kind, multipart_fields, parse_json
 
 #: Machine-made fields: random keys whose hex may hold digit runs by chance.
 EXEMPT_FIELDS = frozenset({"key", "_csrf", "idempotency_key", "token"})
@@ -29,7 +27,6 @@ REFUSAL = (
     "That looks like a card number. Never type card numbers into Brigade: "
     "the card terminal reads the card. Nothing was saved."
 )
-_MAX_BODY = 1_000_000
 
 
 def _texts(value: Any, name: str = "") -> list[str]:
@@ -61,29 +58,29 @@ def _too_few_digits(body: bytes) -> bool:
     return sum(body.count(d) for d in _DIGITS) < 13
 
 
-def body_has_card_number(content_type: str, body: bytes) -> bool:
-    if _too_few_digits(body):
+def body_has_card_number(kind: str, options: dict[str, str], body: bytes) -> bool:
+    """``kind`` and ``options`` as ``input_guard.body_kind`` reads the request."""
+    if not kind or _too_few_digits(body):
         return False
     text = body.decode("utf-8", "replace")
-    if content_type.startswith("application/x-www-form-urlencoded"):
+    if kind == "form":
         pairs = parse_qsl(text, keep_blank_values=True)
         return any(has_card_number(v) for k, v in pairs if k not in EXEMPT_FIELDS)
-    if content_type.startswith("multipart/form-data"):
+    if kind == "multipart":
         # Uploads are skipped; every text field is scanned as a urlencoded one is.
-        boundary = parse_content_header(content_type)[1].get("boundary", "")
-        fields = multipart_fields(body, boundary)
+        fields = multipart_fields(body, options.get("boundary", ""))
         return any(has_card_number(v) for k, v in fields if k not in EXEMPT_FIELDS)
-    if content_type.startswith("application/json"):
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            return has_card_number(text)
-        return any(has_card_number(t) for t in _texts(parsed))
-    return False
+    parsed = parse_json(body)
+    if parsed is None:
+        return has_card_number(text)
+    return any(has_card_number(t) for t in _texts(parsed))
 
 
 class CardNumberGuard(ASGIMiddleware):
-    """Refuse request bodies carrying a card number; mask card numbers in log records."""
+    """Refuse request bodies carrying a card number; mask card numbers in log records.
+
+    Reads the body ``BodyReader`` already holds, classified as ``InputGuard`` classifies it,
+    so a body the handler reads as text is never one this guard skipped."""
 
     scopes = ("http",)  # type: ignore[assignment]
 
@@ -91,34 +88,12 @@ class CardNumberGuard(ASGIMiddleware):
         install_log_masking()
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if scope.get("method") in ("GET", "HEAD", "OPTIONS"):
-            await next_app(scope, receive, send)
-            return
-        content_type = next(
-            (v.decode() for k, v in scope.get("headers", []) if k.lower() == b"content-type"), ""
-        )
-        if not content_type.startswith(
-            ("application/x-www-form-urlencoded", "application/json", "multipart/form-data")
-        ):
-            await next_app(scope, receive, send)
-            return
-        messages: list[Any] = []
-        body = b""
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            if not message.get("more_body") or len(body) > _MAX_BODY:
-                break
-        if body_has_card_number(content_type, body):
-            raise BadInput(REFUSAL)
-
-        async def replay() -> Any:
-            return messages.pop(0) if messages else await receive()
-
-        await next_app(scope, replay, send)
+        body = scope.get(BODY)
+        if isinstance(body, bytes) and body:
+            kind, options = body_kind(scope)
+            if body_has_card_number(kind, options, body):
+                raise BadInput(REFUSAL)
+        await next_app(scope, receive, send)
 
 
 def _masked(value: Any) -> Any:

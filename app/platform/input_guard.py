@@ -80,9 +80,22 @@ class BodyReader:
 class InputGuard(ASGIMiddleware):
     """Refuses, before the handler, what no route of Brigade can take."""
 
-    scopes = ("http",)  # type: ignore[assignment]
+    scopes = ("http", "websocket")  # type: ignore[assignment]
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if scope["type"] == ScopeType.WEBSOCKET:
+            try:
+                _check_path(scope)
+                _check_query(scope)
+            except BrigadeError as refusal:
+                # Refuse the handshake as the feeds refuse an unknown station: 4000 + status.
+                reason = refusal.message.encode()[:120].decode("utf-8", "ignore")
+                await send(
+                    {"type": "websocket.close", "code": 4000 + refusal.status, "reason": reason}
+                )
+                return
+            await next_app(scope, receive, send)
+            return
         if scope.get(TOO_LARGE):
             raise TooLarge("That request is too large for Brigade (the most is 1 MB).")
         _check_path(scope)
@@ -156,38 +169,61 @@ def _check_query(scope: Scope) -> None:
             parse_whole(value, f"“{key}” in the address")
 
 
-def _check_body(scope: Scope, body: bytes) -> None:
+def body_kind(scope: Scope) -> tuple[str, dict[str, str]]:
+    """What a body is as its handler will read it: "form", "multipart", "json" or "" (not
+    read as text). An API body is JSON whatever its Content-Type says, because the API's
+    handlers decode it as JSON whatever it says."""
     content_type, options = parse_content_header(_header(scope, b"content-type"))
+    if str(scope.get("path", "")).startswith("/api/"):
+        return "json", options
     if content_type == "application/x-www-form-urlencoded":
+        return "form", options
+    if content_type == "multipart/form-data":
+        return "multipart", options
+    return ("json" if content_type.endswith("json") else ""), options
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON a handler would decode; None when it is malformed (the handler's own decoder
+    answers that with a 400). Arrays nested thousands deep are refused: they exhaust the
+    parser's stack, and no request of Brigade's nests more than a few levels."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise BadInput("The JSON sent is nested too deeply for Brigade to read.") from None
+    except ValueError:
+        return None
+
+
+def _check_body(scope: Scope, body: bytes) -> None:
+    kind, options = body_kind(scope)
+    if kind == "form":
         pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
         if any(has_control(k) or has_control(v) for k, v in pairs):
             raise BadInput(CONTROL)
-    elif content_type == "multipart/form-data":
+    elif kind == "multipart":
         _check_multipart(body, options.get("boundary", ""))
-    elif content_type.endswith("json"):
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            return  # the handler's JSON decoder answers malformed JSON with a 400
-        _check_json(parsed)
+    elif kind == "json":
+        _check_json(parse_json(body))
 
 
-def _check_json(value: Any) -> None:
-    if isinstance(value, str):
-        if has_control(value):
-            raise BadInput(CONTROL)
-    elif isinstance(value, bool):
-        return
-    elif isinstance(value, int):
-        if abs(value) > MAX_ID:
-            raise BadInput(f"A number sent is too large: the most Brigade takes is {MAX_ID}.")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_json(key)
-            _check_json(item)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item)
+def _check_json(parsed: Any) -> None:
+    """Every string and number in a JSON value (a loop, not recursion: depth is the
+    sender's to choose)."""
+    todo = [parsed]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, str):
+            if has_control(value):
+                raise BadInput(CONTROL)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_ID:
+                raise BadInput(f"A number sent is too large: the most Brigade takes is {MAX_ID}.")
+        elif isinstance(value, dict):
+            todo.extend(value.keys())
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
 
 
 def _check_multipart(body: bytes, boundary: str) -> None:

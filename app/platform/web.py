@@ -89,11 +89,20 @@ def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 
 
 def pin_gate(connection: ASGIConnection[Any, Any, Any, Any]) -> PinGate:
-    """Where a PIN is being typed on a screen: this browser's device cookie (hashed: the
-    cookie is also the CSRF secret) and its address, with the configured limits."""
+    """Where a PIN is being typed: on a screen, this browser's device cookie (hashed: the
+    cookie is also the CSRF secret); over the API, the API key (or the session) it signed in
+    with, never a cookie the caller writes itself. With the address and the limits."""
     key = device_key(connection)
     address = client_ip(connection)
-    device = f"cookie:{token_digest(key)[:40]}" if key else f"nocookie:{address}"[:80]
+    principal = principal_of(connection)
+    if principal is not None and connection.scope["path"].startswith("/api/"):
+        device = (
+            f"apikey:{principal.api_key_id}"
+            if principal.api_key_id is not None
+            else f"apisession:{principal.session_id[:40]}"
+        )
+    else:
+        device = f"cookie:{token_digest(key)[:40]}" if key else f"nocookie:{address}"[:80]
     limits = PinLimits.from_settings(connection.app.state.settings)
     return PinGate(device, address, limits)
 

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.core.errors import BrigadeError
+from app.core.errors import BadInput, BrigadeError
 from app.core.inputs import is_id
 from app.platform import auth
 from app.platform.auth import EVERYONE
@@ -69,8 +69,11 @@ class SignInController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         picked = str(form.get("staff_id", "")).strip()
-        # ASCII digits in range only: "١٢" is twelve to int(), but no tile sends it.
-        staff_id = int(picked) if is_id(picked) else 0
+        # Only a name tile sends staff_id, as ASCII digits: "١٢" is twelve to int(), and a
+        # number past BIGINT names nobody; either is a broken request, not a mistyped PIN.
+        if picked and not is_id(picked):
+            raise BadInput("That name tile is out of date: reload the page and tap your name.")
+        staff_id = int(picked) if picked else 0
         try:
             token = await auth.sign_in_counting_failures(
                 uow,
