@@ -53,14 +53,11 @@ from app.platform.request_log import RequestLog
 from app.platform.settings import ROOT, Settings
 from app.platform.templating import make_engine as make_template_engine
 from app.platform.templating import set_currency, set_timezone
-from app.platform.web import (
-    PrincipalMiddleware,
+from app.platform.web import PrincipalMiddleware, provide_uow, role_guard, vary_on_htmx
+from app.platform.web_errors import (
     brigade_error_handler,
     http_error_handler,
-    provide_uow,
-    role_guard,
     unexpected_error_handler,
-    vary_on_htmx,
 )
 from app.staff.routes import SessionController, SignInController, StaffAdminController
 from kds.api import KitchenApiController

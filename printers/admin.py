@@ -6,7 +6,6 @@ Kept out of the web UI for now: a printer is set up once, by whoever plugs it in
 from __future__ import annotations
 
 import argparse
-import asyncio
 import secrets
 from typing import Any
 
@@ -14,8 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.auth import token_digest
-from app.platform.db import make_engine, make_sessionmaker
-from app.platform.models import Device, Location
+from app.platform.console import named, run_chore
+from app.platform.models import Device
 from kds.models import Station
 from printers.models import Printer
 
@@ -40,30 +39,20 @@ def add_commands(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, url: str) -> int:
-    return asyncio.run(_run(args, url))
+    async def chore(session: AsyncSession, location: int) -> int:
+        if args.command == "print-agent":
+            return await _add_agent(session, location, args.name, args.printer)
+        if getattr(args, "printers_command", None) == "set":
+            await _set_printer(session, location, args)
+        await _list(session, location)
+        return 0
 
-
-async def _run(args: argparse.Namespace, url: str) -> int:
-    engine = make_engine(url, pool="null")
-    try:
-        async with make_sessionmaker(engine)() as session, session.begin():
-            location = await session.scalar(select(Location.id).order_by(Location.id).limit(1))
-            if location is None:
-                print("No restaurant yet: run `brigade demo` or set one up first.")
-                return 1
-            if args.command == "print-agent":
-                return await _add_agent(session, location, args.name, args.printer)
-            if getattr(args, "printers_command", None) == "set":
-                await _set_printer(session, location, args)
-            await _list(session, location)
-            return 0
-    finally:
-        await engine.dispose()
+    return run_chore(url, chore)
 
 
 async def _by_name(session: AsyncSession, model: Any, location: int, name: str) -> Any:
     found = await session.scalar(
-        select(model).where(model.location_id == location, model.name.ilike(name))
+        select(model).where(model.location_id == location, named(model.name, name))
     )
     if found is None:
         raise SystemExit(f"No {model.__tablename__} called {name!r}.")
@@ -72,7 +61,7 @@ async def _by_name(session: AsyncSession, model: Any, location: int, name: str) 
 
 async def _set_printer(session: AsyncSession, location: int, args: argparse.Namespace) -> None:
     printer = await session.scalar(
-        select(Printer).where(Printer.location_id == location, Printer.name.ilike(args.name))
+        select(Printer).where(Printer.location_id == location, named(Printer.name, args.name))
     )
     if printer is None:
         printer = Printer(location_id=location, name=args.name, kind="network")

@@ -19,7 +19,8 @@ from msgspec import Meta
 
 from app.core.errors import BadInput
 from app.core.inputs import MAX_ID
-from app.platform.web import current, http_error_handler
+from app.platform.web import current
+from app.platform.web_errors import http_error_handler
 
 Req = Request[Any, Any, Any]
 API = {"api": True}

@@ -18,6 +18,7 @@ from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 
 from app.core.errors import Refused
+from app.core.inputs import is_id
 
 GUEST_LOCK_COOKIE = "brigade_guest_bill"
 #: Routes the guest may use on a locked tablet (their bill, and the staff unlock).
@@ -27,7 +28,7 @@ GUEST_BILL_OPT = "guest_bill"
 def locked_to(connection: ASGIConnection[Any, Any, Any, Any]) -> int | None:
     """The check this tablet is showing its guest, or None."""
     raw = connection.cookies.get(GUEST_LOCK_COOKIE, "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    return int(raw) if is_id(raw) else None
 
 
 async def guest_lock_guard(

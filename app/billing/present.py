@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from app.billing.models import Payment
 from app.core.errors import BadInput, BrigadeError, NotFound, Refused
+from app.core.inputs import is_id
 from app.orders.models import Check
 from app.platform import audit, idempotency
 from app.platform.auth import MANAGERS, PinGate, verify_pin
@@ -122,7 +123,7 @@ async def unlock_guest_bill(
 ) -> None:
     """Staff take back a tablet shown to the guest: the signed-in server's PIN or a
     manager's. Audited. A wrong PIN counts against the throttle (committed before refusal)."""
-    if not who.isascii() or not who.isdigit() or len(who) > 18:
+    if not is_id(who):
         raise BadInput("Tap who is unlocking the tablet.")
     staff_id = int(who)
     try:

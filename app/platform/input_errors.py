@@ -20,7 +20,7 @@ from litestar.exceptions import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from app.platform.web import _error_response, http_error_handler, unexpected_error_handler
+from app.platform.web_errors import error_response, http_error_handler, unexpected_error_handler
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def database_error_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> 
     log.warning(
         "input refused by the database", extra={"path": request.url.path, "sqlstate": state}
     )
-    return _error_response(request, 422, message)
+    return error_response(request, 422, message)
 
 
 def _field_problems(exc: ValidationException) -> str:
@@ -73,15 +73,15 @@ def validation_error_handler(
     if detail.startswith("Validation failed for") or not detail.endswith("."):
         detail = "Part of the request is not valid"
         detail = f"{detail} ({problems})." if problems else f"{detail}."
-    return _error_response(request, exc.status_code, detail)
+    return error_response(request, exc.status_code, detail)
 
 
 def framework_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """Litestar's bare "Not Found" / "Method Not Allowed", as sentences."""
     if isinstance(exc, NotFoundException) and exc.detail in ("Not Found", ""):
-        return _error_response(request, 404, "There is nothing at this address.")
+        return error_response(request, 404, "There is nothing at this address.")
     if isinstance(exc, MethodNotAllowedException):
-        return _error_response(
+        return error_response(
             request, 405, f"This address does not take a {request.method} request."
         )
     return http_error_handler(request, exc)

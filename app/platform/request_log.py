@@ -3,7 +3,7 @@
 The line is written when the response has been sent: method, path (never the query string,
 which can carry a token or a search a guest typed), status, milliseconds, and the staff
 member or device behind it. Refusals (4xx) get a line of their own with the sentence the
-user saw (``web._error_response``); this one is the request itself.
+user saw (``web_errors.error_response``); this one is the request itself.
 
 It wraps the whole Litestar app, outside routing, so a 404 or a request refused by a guard
 is logged like any other. Websockets are logged once, when they close (a kitchen screen's

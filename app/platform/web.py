@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import re
 import secrets
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
@@ -19,17 +18,15 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
 from litestar.exceptions import (
-    HTTPException,
     NotAuthorizedException,
     PermissionDeniedException,
 )
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import BrigadeError
 from app.core.money import currency_exponent, format_money
 from app.platform.auth import (
     PinGate,
@@ -41,7 +38,6 @@ from app.platform.auth import (
 )
 from app.platform.db import UnitOfWork
 from app.platform.proxies import forwarded_client
-from app.platform.request_log import log_refusal
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +47,6 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Where PrincipalMiddleware leaves its open session for the request's unit of work.
 SHARED_SESSION = "brigade_db_session"
-_ERROR_TARGET = re.compile(r"^#[A-Za-z][\w-]{0,40}$")
 
 
 def csrf_token_for(scope_or_conn: Mapping[str, Any] | ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -307,55 +302,3 @@ def render(
     """The whole page on a plain load; the fragment of the same screen for htmx."""
     name = fragment if fragment and is_htmx(request) else page
     return Template(template_name=name, context=context, status_code=status_code)
-
-
-def wants_json(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def _error_response(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
-    if status < 500:  # 5xx are logged with their traceback by unexpected_error_handler
-        log_refusal(request.scope, status, message)
-    if wants_json(request):
-        return Response({"error": message, "status": status}, status_code=status)
-    if is_htmx(request):
-        # Errors land in the flash bar of whatever screen is open (or in the spot a form
-        # names with X-Error-Target, e.g. inside a modal), never replace the screen.
-        target = request.headers.get("x-error-target", "")
-        return Template(
-            template_name="_flash.html",
-            context={"message": message, "level": "error"},
-            status_code=status,
-            headers={
-                "HX-Retarget": target if _ERROR_TARGET.match(target) else "#flash",
-                "HX-Reswap": "innerHTML",
-            },
-        )
-    return Template(
-        template_name="error.html",
-        context={"message": message, "status": status},
-        status_code=status,
-    )
-
-
-def brigade_error_handler(request: Request[Any, Any, Any], exc: BrigadeError) -> Response[Any]:
-    response = _error_response(request, exc.status, exc.message)
-    retry_after = getattr(exc, "retry_after", None)
-    if retry_after:  # a PIN pause says how long it lasts
-        response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
-def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    if isinstance(exc, NotAuthorizedException) and not wants_json(request):
-        if is_htmx(request):
-            return Response(None, status_code=204, headers={"HX-Redirect": "/login"})
-        return Redirect("/login")
-    return _error_response(request, exc.status_code, str(exc.detail))
-
-
-def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unexpected error", extra={"path": request.url.path})
-    return _error_response(
-        request, 500, "Something went wrong on the server; nothing was saved. Try again."
-    )

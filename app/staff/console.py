@@ -8,7 +8,6 @@ the back office exists.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.inputs import is_id
 from app.platform import api_keys, auth, pin_throttle
-from app.platform.db import make_engine, make_sessionmaker
-from app.platform.models import ApiKey, Location, Staff
+from app.platform.console import named, run_chore
+from app.platform.models import ApiKey, Staff
 
 COMMANDS = ("staff", "api-key")
 
@@ -40,28 +39,18 @@ def add_commands(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, url: str) -> int:
-    return asyncio.run(_run(args, url))
+    async def chore(session: AsyncSession, location: int) -> int:
+        if args.command == "staff":
+            return await _staff(session, location, args)
+        return await _keys(session, location, args)
 
-
-async def _run(args: argparse.Namespace, url: str) -> int:
-    engine = make_engine(url, pool="null")
-    try:
-        async with make_sessionmaker(engine)() as session, session.begin():
-            location = await session.scalar(select(Location.id).order_by(Location.id).limit(1))
-            if location is None:
-                print("No restaurant yet: run `brigade demo` or set one up first.")
-                return 1
-            if args.command == "staff":
-                return await _staff(session, location, args)
-            return await _keys(session, location, args)
-    finally:
-        await engine.dispose()
+    return run_chore(url, chore)
 
 
 async def _person(session: AsyncSession, location: int, name: str) -> Staff:
     found = (
         await session.scalars(
-            select(Staff).where(Staff.location_id == location, Staff.name.ilike(name.strip()))
+            select(Staff).where(Staff.location_id == location, named(Staff.name, name))
         )
     ).all()
     if len(found) != 1:
@@ -109,7 +98,7 @@ async def _keys(session: AsyncSession, location: int, args: argparse.Namespace) 
     query = (
         query.where(ApiKey.id == int(target))
         if is_id(target)
-        else query.where(ApiKey.name.ilike(target))
+        else query.where(named(ApiKey.name, target))
     )
     found = (await session.scalars(query)).all()
     if len(found) != 1:

@@ -43,12 +43,16 @@ async def test_owner_clears_the_managers_wrong_pins_from_the_console(
     listed = await brigade(db_url, "staff", "list")
     done = await brigade(db_url, "staff", "unlock", "mia")
     unknown = await brigade(db_url, "staff", "unlock", "Nobody")
+    wildcard = await brigade(db_url, "staff", "unlock", "M%")
 
     assert re.search(r"Mia\s+manager\s+wrong PINs lately: 4", listed.stdout), listed.stdout
     assert done.returncode == 0, done.stderr
     assert "Mia's wrong PINs are cleared" in done.stdout
     assert unknown.returncode != 0
     assert "No staff member called 'Nobody'." in unknown.stderr
+    # A name is a name: "%" is not ILIKE's wildcard that would have cleared Mia's tries.
+    assert wildcard.returncode != 0
+    assert "No staff member called 'M%'." in wildcard.stderr
     session.expire_all()
     assert await session.scalar(select(Staff.pins_reset_at).where(Staff.id == mia)) is not None
     audit = (await session.execute(select(AuditEntry.action, AuditEntry.actor_id))).all()
