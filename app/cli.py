@@ -1,4 +1,4 @@
-"""The ``brigade`` command: serve, db upgrade, demo, staff, api-key."""
+"""The ``brigade`` command: serve, db upgrade, init, demo, staff, api-key."""
 
 from __future__ import annotations
 
@@ -84,6 +84,9 @@ def _demo(url: str, quiet: bool) -> None:
     from app.demo import seed_demo
 
     pins = asyncio.run(seed_demo(url))
+    if not pins:
+        print("This database already has a restaurant: the demo was not added to it.")
+        return
     if not quiet:
         print("\nDemo restaurant ready. Sign in with a name and its PIN:")
         for name, role, pin in pins:
@@ -112,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     from app.staff import console as staff_console
 
     staff_console.add_commands(sub)  # brigade staff unlock NAME, brigade api-key create ...
+    from app.backoffice import console as restaurant_console
+
+    restaurant_console.add_commands(sub)  # brigade init: a real restaurant, no demo
     args = parser.parse_args(argv)
 
     configure_logging()
@@ -137,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         return printer_admin.run(args, url)
     elif args.command in staff_console.COMMANDS:
         return staff_console.run(args, url)
+    elif args.command in restaurant_console.COMMANDS:
+        migrate.upgrade(url)  # a new install's first command: its database may be empty
+        return restaurant_console.run(args, url)
     elif args.command == "serve" and args.demo:
         from printers.demo import fake_printers_running
 

@@ -190,6 +190,8 @@ async def _seed(session: AsyncSession) -> None:
         auto_gratuity_party_size=8,
         auto_gratuity_ppm=180_000,
         discount_approval_ppm=200_000,
+        # The demo takes cards on the simulated terminal, and says so on every screen.
+        training_mode=True,
     )
     session.add(location)
     await session.flush()
@@ -284,10 +286,11 @@ async def seed_demo_session(session: AsyncSession) -> bool:
 
 
 async def seed_demo(url: str) -> list[tuple[str, str, str]]:
+    """The demo's staff and PINs; none when the database already had a restaurant."""
     engine = make_engine(url, pool="null")
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
-            await seed_demo_session(session)
+            seeded = await seed_demo_session(session)
     finally:
         await engine.dispose()
-    return STAFF
+    return STAFF if seeded else []

@@ -72,7 +72,9 @@ from printers.service import jobs_for_tickets
 from printers.worker import PrintWorker
 
 log = logging.getLogger(__name__)
-DEFAULT_LOCATION = SimpleNamespace(id=0, currency="USD", locale="en_US", prices_include_tax=False)
+DEFAULT_LOCATION = SimpleNamespace(
+    id=0, currency="USD", locale="en_US", prices_include_tax=False, training_mode=False
+)
 
 
 @get("/healthz", opt={"public": True, "api": True})

@@ -27,7 +27,14 @@ from app.billing.service import (
     refuse_if_card_waiting,
     settle_after_payment,
 )
-from app.billing.terminal import APPROVED, TIMED_OUT, PaymentTerminal, TerminalResult
+from app.billing.terminal import (
+    APPROVED,
+    NO_TERMINAL,
+    TIMED_OUT,
+    NoTerminal,
+    PaymentTerminal,
+    TerminalResult,
+)
 from app.core.card_numbers import mask_card_numbers
 from app.core.errors import BadInput, Conflict, Refused
 from app.orders.service import LockedCheck, announce_check, lock_open_check
@@ -88,6 +95,8 @@ async def charge_card(
         check, view = await ready_to_pay(session, check_id, expected_version)
         check_amount(amount, view.balance, "the card")
         refuse_if_card_waiting(view)
+        if isinstance(terminal, NoTerminal):
+            raise Refused(NO_TERMINAL)  # before the attempt: nothing is left pending
         attempt = await _open_attempt(uow, check, key, amount, tip, staff_id, terminal.name)
         outcome = await _ask(terminal.charge(amount, tip, tip_prompt, attempt.terminal_ref or ""))
     else:

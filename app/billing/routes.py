@@ -15,7 +15,13 @@ from app.billing.card_attempts import waiting_attempts
 from app.billing.refunds import payments_of
 from app.billing.split_amounts import pay_prefill
 from app.billing.split_views import still_owed
-from app.billing.terminal import SIMULATED_OUTCOMES, SimulatedTerminal, terminal_for
+from app.billing.terminal import (
+    NO_TERMINAL,
+    SIMULATED_OUTCOMES,
+    NoTerminal,
+    SimulatedTerminal,
+    terminal_for,
+)
 from app.core.errors import BadInput
 from app.core.inputs import is_whole
 from app.core.money import parse_amount
@@ -88,6 +94,8 @@ async def pay_panel(
         # A split's part just paid: what the table still owes, and the next part to take.
         "still_owed": await still_owed(uow.session, check),
         "simulated": terminal if isinstance(terminal, SimulatedTerminal) else None,
+        "card_ready": not isinstance(terminal, NoTerminal),
+        "no_terminal": NO_TERMINAL,
         "outcomes": SIMULATED_OUTCOMES,
         **extra,
     }
@@ -199,6 +207,8 @@ class PaymentController(Controller):
     ) -> Template:
         """Demo and training: what the simulated terminal does with the next charge."""
         terminal = terminal_for(request.app.state)
+        if isinstance(terminal, NoTerminal):
+            raise BadInput("The simulated terminal exists only in demo or training mode.")
         if not isinstance(terminal, SimulatedTerminal):
             raise BadInput("A real card terminal is connected: it cannot be simulated.")
         form = await request.form()

@@ -148,10 +148,43 @@ class SimulatedTerminal:
         return TerminalResult(APPROVED, processor_ref, tip=tip, message="Tip adjusted")
 
 
+NO_TERMINAL = (
+    "No card terminal is connected to this restaurant: take cash, or have a manager connect "
+    "one (see docs/back-office.md, Payments)."
+)
+
+
+class NoTerminal:
+    """A location outside training mode with no terminal connected: cards are refused before
+    anything is written (``refuse_without_terminal``), never charged to a simulator."""
+
+    name = "none"
+
+    async def charge(self, amount: int, tip: int, tip_prompt: bool, ref: str) -> TerminalResult:
+        return TerminalResult(DECLINED, message=NO_TERMINAL)
+
+    async def lookup(self, ref: str) -> TerminalResult | None:
+        return None
+
+    async def cancel(self, ref: str) -> TerminalResult:
+        return TerminalResult(CANCELLED, message=NO_TERMINAL)
+
+    async def refund(self, processor_ref: str, amount: int, ref: str) -> TerminalResult:
+        return TerminalResult(DECLINED, message=NO_TERMINAL)
+
+    async def adjust_tip(self, processor_ref: str, tip: int) -> TerminalResult:
+        return TerminalResult(DECLINED, message=NO_TERMINAL)
+
+
 def terminal_for(state: Any) -> PaymentTerminal:
-    """The app's terminal (``app.state.terminal``); the simulated one unless one is set."""
-    terminal: PaymentTerminal | None = getattr(state, "terminal", None)
-    if terminal is None:
-        terminal = SimulatedTerminal()
-        state.terminal = terminal
-    return terminal
+    """The location's terminal: the one connected (``app.state.terminal``); else, in demo or
+    training mode only, the simulated one; else none, and cards are refused."""
+    connected: PaymentTerminal | None = getattr(state, "terminal", None)
+    if connected is not None:
+        return connected
+    if not getattr(getattr(state, "location", None), "training_mode", False):
+        return NoTerminal()
+    simulated: SimulatedTerminal | None = getattr(state, "simulated_terminal", None)
+    if simulated is None:
+        simulated = state.simulated_terminal = SimulatedTerminal()
+    return simulated

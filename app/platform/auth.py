@@ -31,7 +31,8 @@ from app.platform.pin_throttle import PinGate, PinLimits, TooManyTries
 # Parameters sized for a tablet tapping a PIN (~20 ms) rather than a website password.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 log = logging.getLogger(__name__)
-_PIN = re.compile(r"^\d{4,6}$")
+# ASCII digits and nothing after: \d would take "١٢٣٤", and $ a trailing newline.
+_PIN = re.compile(r"[0-9]{4,6}")
 
 #: Who may use which part of the restaurant. Routes name one of these; none means denied.
 FLOOR = frozenset({"server", "bartender", "manager", "owner"})
@@ -55,7 +56,7 @@ class Principal:
 
 
 def hash_pin(pin: str) -> str:
-    if not _PIN.match(pin):
+    if not _PIN.fullmatch(pin):
         raise BadInput("A PIN is 4 to 6 digits.")
     return _hasher.hash(pin)
 
@@ -124,7 +125,7 @@ async def verify_pin(session: AsyncSession, staff_id: int, pin: str, gate: PinGa
     before answering (the failure has to count even though the command failed). A try the
     throttle refuses (``TooManyTries``) checks no PIN and records nothing.
     """
-    if not _PIN.match(pin or ""):
+    if not _PIN.fullmatch(pin or ""):
         raise BadInput("Enter your 4 to 6 digit PIN.")
     staff = await session.scalar(select(Staff).where(Staff.id == staff_id, Staff.active))
     if staff is None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,7 +26,10 @@ class Location(Base):
     """A restaurant. Every top-level row carries its location, ready for a group of them."""
 
     __tablename__ = "location"
-    __table_args__ = (CheckConstraint("tax_rounding IN ('line', 'check')", name="tax_rounding"),)
+    __table_args__ = (
+        CheckConstraint("tax_rounding IN ('line', 'check')", name="tax_rounding"),
+        CheckConstraint("day_starts_hour BETWEEN 0 AND 23", name="day_starts_hour"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
@@ -38,6 +49,12 @@ class Location(Base):
     tip_suggestions: Mapped[str] = mapped_column(
         String(60), default="150000,180000,200000", server_default="150000,180000,200000"
     )
+    #: The hour (local time) the business day turns over: a check closed at 1 a.m. belongs
+    #: to the evening before when this is 4.
+    day_starts_hour: Mapped[int] = mapped_column(SmallInteger, default=4, server_default="4")
+    #: Demo or training: card payments go to the simulated terminal (and every screen says
+    #: so). Off, cards go to the location's configured terminal, never to the simulator.
+    training_mode: Mapped[bool] = mapped_column(default=False, server_default="false")
 
 
 class Staff(Base):
