@@ -7,7 +7,6 @@ kitchen display to fired orders and mounts its screens.
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
 from typing import Any
 
 from litestar import Litestar, Request, get
@@ -16,7 +15,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Response
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 import kds.alerts
 import kds.routes
@@ -24,6 +23,7 @@ import printers.routes
 from app.api import API_CONTROLLERS
 from app.api.common import unreadable_body
 from app.api.schema import document_api, openapi_config
+from app.backoffice.setup_routes import FirstRunController
 from app.billing.discount_routes import DiscountController
 from app.billing.drawer_routes import DrawerController
 from app.billing.guest_lock import guest_lock_guard
@@ -45,14 +45,13 @@ from app.platform.embedded_pg import resolve_database_url
 from app.platform.input_errors import INPUT_ERROR_HANDLERS
 from app.platform.input_guard import BodyReader, InputGuard
 from app.platform.kitchen import KitchenBus
+from app.platform.location import NO_LOCATION, load_location
 from app.platform.logs import configure_logging
-from app.platform.models import Location
 from app.platform.realtime import make_channels
 from app.platform.receipts import ReceiptBus
 from app.platform.request_log import RequestLog
 from app.platform.settings import ROOT, Settings
 from app.platform.templating import make_engine as make_template_engine
-from app.platform.templating import set_currency, set_timezone
 from app.platform.web import PrincipalMiddleware, provide_uow, role_guard, vary_on_htmx
 from app.platform.web_errors import (
     brigade_error_handler,
@@ -72,9 +71,6 @@ from printers.service import jobs_for_tickets
 from printers.worker import PrintWorker
 
 log = logging.getLogger(__name__)
-DEFAULT_LOCATION = SimpleNamespace(
-    id=0, currency="USD", locale="en_US", prices_include_tax=False, training_mode=False
-)
 
 
 @get("/healthz", opt={"public": True, "api": True})
@@ -105,12 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     async def on_startup(app: Litestar) -> None:
         await migrate.ensure_migrated(engine)
-        async with app.state.sessionmaker() as session:
-            location = await session.scalar(select(Location).order_by(Location.id).limit(1))
-        app.state.location = location or DEFAULT_LOCATION
-        loc = app.state.location
-        set_currency(templates.engine, loc.currency, loc.locale)
-        set_timezone(templates.engine, loc.timezone)
+        await load_location(app)
 
     async def on_shutdown(app: Litestar) -> None:
         await engine.dispose()
@@ -124,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             healthz,
+            FirstRunController,
             SignInController,
             SessionController,
             StaffAdminController,
@@ -182,7 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.print_worker = PrintWorker.for_app(app.state.sessionmaker, settings)
     # The floor plan's banner: kitchen tickets nobody saw, printers in trouble.
     app.state.floor_alerts = (kds.alerts.open_alerts, printer_alerts)
-    app.state.location = DEFAULT_LOCATION
+    app.state.location = NO_LOCATION
     # Outside routing, so even a 404 or 405 reads the body first (see input_guard).
     app.asgi_handler = BodyReader(app.asgi_handler)
     return app

@@ -7,13 +7,14 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from app.core.errors import BadInput, BrigadeError
 from app.core.inputs import is_id
 from app.platform import auth
 from app.platform.auth import EVERYONE
 from app.platform.db import UnitOfWork
+from app.platform.location import has_location, load_location
 from app.platform.web import (
     ensure_device_cookie,
     is_htmx,
@@ -39,7 +40,9 @@ class SignInController(Controller):
     @get("/login")
     async def login_page(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
-    ) -> Template:
+    ) -> Response[Any]:
+        if not has_location(request.app) and not await load_location(request.app):
+            return Redirect("/setup")  # a new install: nobody to sign in yet
         staff = await staff_tiles(uow, request.app.state.location.id)
         response = render(request, "staff/login.html", {"staff": staff, "chosen": None})
         ensure_device_cookie(request, response)
