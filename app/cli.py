@@ -37,6 +37,13 @@ def _ready_to_serve(url: str) -> None:
     from app.platform import migrate
     from app.platform.db import make_engine
 
+    async def revision() -> str | None:
+        engine = make_engine(url, pool="null")
+        try:
+            return await migrate.current_revision(engine)
+        finally:
+            await engine.dispose()
+
     async def check() -> None:
         engine = make_engine(url, pool="null")
         try:
@@ -45,6 +52,10 @@ def _ready_to_serve(url: str) -> None:
             await engine.dispose()
 
     try:
+        # A database with no schema at all is a new install: making its tables loses nothing,
+        # and its first-run screen can open. One on an older revision waits for `db upgrade`.
+        if asyncio.run(revision()) is None:
+            migrate.upgrade(url)
         asyncio.run(check())
     except migrate.SchemaOutOfDate as exc:
         _refuse(exc.message)

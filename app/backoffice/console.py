@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, url: str) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     print(f"{name} is open. Serve it with `brigade serve` and sign in as {owner}.")
-    print("Then, in the back office: the menu, staff and their PINs, and the kitchen screens.")
+    print("Next: the menu, staff and kitchen screens (see docs/back-office.md).")
     return 0
 
 
