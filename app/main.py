@@ -23,6 +23,7 @@ import printers.routes
 from app.api import API_CONTROLLERS
 from app.api.common import unreadable_body
 from app.api.schema import document_api, openapi_config
+from app.backoffice.routes import BackOfficeController
 from app.backoffice.setup_routes import FirstRunController
 from app.billing.discount_routes import DiscountController
 from app.billing.drawer_routes import DrawerController
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             healthz,
             FirstRunController,
+            BackOfficeController,
             SignInController,
             SessionController,
             StaffAdminController,

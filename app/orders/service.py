@@ -264,3 +264,19 @@ async def clear_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int
     )
     check = await bump_version(session, check)
     announce_check(uow, check)
+
+
+async def reprice_open_checks(uow: UnitOfWork, location_id: int) -> None:
+    """The location's tax mode changed: every open check owes a new amount, so each becomes
+    one version newer (a payment drawn on the old amount is refused as stale) and the
+    tablets showing it, and the floor, are told."""
+    bumped = await uow.session.execute(
+        update(Check)
+        .where(Check.location_id == location_id, Check.status == "open")
+        .values(version=Check.version + 1)
+        .returning(Check.id, Check.version, Check.table_id)
+    )
+    for check_id, version, table_id in bumped.all():
+        uow.announce(f"check:{check_id}", {"check": check_id, "version": version})
+        if table_id is not None:
+            uow.announce("floor", {"table": table_id})
