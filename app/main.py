@@ -59,6 +59,7 @@ from app.platform.web_errors import (
     http_error_handler,
     unexpected_error_handler,
 )
+from app.staff.roster_routes import RosterController
 from app.staff.routes import SessionController, SignInController, StaffAdminController
 from kds.api import KitchenApiController
 from kds.events import TicketBus
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SignInController,
             SessionController,
             StaffAdminController,
+            RosterController,
             FloorController,
             CheckController,
             CheckActionsController,

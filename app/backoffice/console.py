@@ -12,10 +12,11 @@ import getpass
 import sys
 from typing import Any
 
-from app.backoffice.first_run import open_restaurant, owner_name, owner_pin
+from app.backoffice.first_run import open_restaurant, owner_name
 from app.core.errors import BrigadeError
 from app.core.restaurant import read_draft
 from app.platform.db import make_engine, make_sessionmaker
+from app.staff.roster import new_pin as owner_pin
 
 COMMANDS = ("init",)
 #: Flag, question, default (None: must be answered).

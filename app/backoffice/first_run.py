@@ -37,15 +37,6 @@ def owner_name(raw: str) -> str:
     return name
 
 
-def owner_pin(pin: str, again: str) -> str:
-    """The owner's own PIN, typed twice; hash_pin refuses anything but 4 to 6 digits."""
-    if pin != again:
-        raise BadInput("The two PINs differ: type the same PIN twice.")
-    if len(set(pin)) == 1:
-        raise BadInput("A PIN of one digit repeated is the first thing a stranger tries.")
-    return pin
-
-
 async def open_restaurant(
     session: AsyncSession, draft: RestaurantDraft, owner: str, pin: str
 ) -> Location:

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect
 
-from app.backoffice.first_run import open_restaurant, owner_name, owner_pin
+from app.backoffice.first_run import open_restaurant, owner_name
 from app.core.errors import BrigadeError
 from app.core.restaurant import read_draft
 from app.platform.db import UnitOfWork
@@ -18,6 +18,7 @@ from app.platform.inputs import raw
 from app.platform.location import has_location, load_location
 from app.platform.web import ensure_device_cookie, render
 from app.staff.common import go
+from app.staff.roster import new_pin as owner_pin
 
 #: What the form starts with: a US restaurant, as ``brigade init`` suggests.
 SUGGESTED = {

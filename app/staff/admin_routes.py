@@ -1,4 +1,4 @@
-"""The manager's Staff screen: wrong PINs, sign a person out everywhere, API keys."""
+"""The manager's Staff screen: the roster, wrong PINs, sign a person out everywhere, API keys."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from app.core.errors import BrigadeError
 from app.platform import api_keys, auth, pin_throttle
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
-from app.platform.models import StaffSession
+from app.platform.models import ROLES, StaffSession
 from app.platform.web import current, render
-from app.staff.common import go, staff_tiles
+from app.staff.common import go
+from app.staff.roster import whole_roster
 
 
 async def _open_sessions(uow: UnitOfWork, idle_minutes: int) -> dict[int, int]:
@@ -40,12 +41,18 @@ async def staff_screen(
     *,
     new_key: str | None = None,
     error: str | None = None,
+    staff_error: str | None = None,
+    typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
     settings = request.app.state.settings
     location_id = request.app.state.location.id
     context = {
-        "staff": await staff_tiles(uow, location_id),
+        "staff": await whole_roster(uow, location_id),
+        "roles": ROLES,
+        "me": current(request),
+        "staff_error": staff_error,
+        "typed": typed or {},
         "wrong": await pin_throttle.recent_wrong_pins(uow.session, location_id),
         "sessions": await _open_sessions(
             uow, max(settings.session_idle_minutes, settings.api_session_idle_minutes)
