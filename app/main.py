@@ -59,6 +59,7 @@ from app.platform.web_errors import (
     http_error_handler,
     unexpected_error_handler,
 )
+from app.staff.my_pin_routes import MyPinController
 from app.staff.roster_routes import RosterController
 from app.staff.routes import SessionController, SignInController, StaffAdminController
 from kds.api import KitchenApiController
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SessionController,
             StaffAdminController,
             RosterController,
+            MyPinController,
             FloorController,
             CheckController,
             CheckActionsController,

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.core.errors import BadInput, Conflict, NotFound, Refused
+from app.core.errors import BadInput, BrigadeError, Conflict, NotFound, Refused
 from app.core.inputs import clean_text
 from app.platform import audit
-from app.platform.auth import hash_pin, pin_matches, revoke_staff_sessions
+from app.platform.auth import hash_pin, pin_matches, revoke_staff_sessions, verify_pin
 from app.platform.db import UnitOfWork
 from app.platform.models import ROLES, Staff
+from app.platform.pin_throttle import PinGate
 
 #: Who may give which roles (and change the PIN of who holds them).
 MAY_MANAGE = {
@@ -145,6 +146,19 @@ async def set_pin(
     person.pins_reset_at = func.clock_timestamp()  # old wrong tries no longer slow them
     # The PIN itself is never logged, only that it changed and by whom.
     await audit.record(uow.session, "set_pin", f"staff:{person.id}", actor_id=actor_id)
+
+
+async def change_own_pin(
+    uow: UnitOfWork, location_id: int, staff_id: int, current: str, pin: str, gate: PinGate
+) -> None:
+    """Anyone changes their own PIN by typing the one they have: a tablet left signed in is
+    not enough. A wrong current PIN counts against the throttle (committed before refusal)."""
+    try:
+        await verify_pin(uow.session, staff_id, current, gate)
+    except BrigadeError:
+        await uow.commit()
+        raise
+    await set_pin(uow, location_id, staff_id, staff_id, pin)
 
 
 async def deactivate_staff(uow: UnitOfWork, location_id: int, actor_id: int, staff_id: int) -> None:
