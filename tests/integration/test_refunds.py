@@ -163,12 +163,18 @@ async def test_refunds_never_exceed_what_each_payment_captured(
     run = uuid.uuid4().hex  # examples share one database: keys must not collide
     captured: list[tuple[int, int, int]] = []  # (payment id, amount, tip)
     back: dict[int, tuple[int, int]] = {}
+    closed = False  # a check paid in full is closed for good: a refund does not reopen it
     for n, op in enumerate(operations):
         version, balance = await shown(session, check)
         if op[0] in ("cash", "card"):
             amount = min(op[1], balance)
             if amount <= 0:
                 continue
+            if closed:
+                with pytest.raises(Refused, match="is closed"):
+                    await uow_factory(pay_cash, check, amount, version, MARIA, amount=amount)
+                continue
+            closed = amount == balance
             if op[0] == "cash":
                 await uow_factory(pay_cash, check, amount, version, MARIA, amount=amount)
                 paid = (await payments(session, check))[-1]
