@@ -12,21 +12,19 @@ import getpass
 import sys
 from typing import Any
 
-from app.backoffice.first_run import open_restaurant, owner_name
+from app.backoffice.first_run import SUGGESTED, Opening, open_restaurant, read_opening
 from app.core.errors import BrigadeError
-from app.core.restaurant import read_draft
 from app.platform.db import make_engine, make_sessionmaker
-from app.staff.roster import new_pin as owner_pin
 
 COMMANDS = ("init",)
 #: Flag, question, default (None: must be answered).
 _QUESTIONS = (
     ("name", "Restaurant name", None),
-    ("currency", "Currency (ISO code)", "USD"),
-    ("locale", "Locale", "en_US"),
-    ("timezone", "Time zone", "America/New_York"),
-    ("day_starts", "Hour the business day starts (0-23)", "4"),
-    ("tax", "House tax rate in percent", "0"),
+    ("currency", "Currency (ISO code)", SUGGESTED["currency"]),
+    ("locale", "Locale", SUGGESTED["locale"]),
+    ("timezone", "Time zone", SUGGESTED["timezone"]),
+    ("day_starts", "Hour the business day starts (0-23)", SUGGESTED["day_starts"]),
+    ("tax", "House tax rate in percent", SUGGESTED["tax"]),
     ("owner", "Owner's name", None),
 )
 
@@ -49,22 +47,16 @@ def run(args: argparse.Namespace, url: str) -> int:
         flag: _answer(args, flag, question, default) for flag, question, default in _QUESTIONS
     }
     try:
-        draft = read_draft(
-            name=answers["name"],
-            currency=answers["currency"],
-            locale=answers["locale"],
-            timezone=answers["timezone"],
-            day_starts_hour=answers["day_starts"],
-            tax_percent=answers["tax"],
+        pin, again = _pins(args.pin_stdin)
+        opening = read_opening(
+            {**answers, "pin": pin, "pin_again": again},
             prices_include_tax=args.prices_include_tax,
         )
-        owner = owner_name(answers["owner"])
-        pin = owner_pin(*_pins(args.pin_stdin))
-        name = asyncio.run(_open(url, draft, owner, pin))
+        name = asyncio.run(_open(url, opening))
     except BrigadeError as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    print(f"{name} is open. Serve it with `brigade serve` and sign in as {owner}.")
+    print(f"{name} is open. Serve it with `brigade serve` and sign in as {opening.owner}.")
     print("Next: the menu, staff and kitchen screens (see docs/back-office.md).")
     return 0
 
@@ -86,11 +78,11 @@ def _pins(from_stdin: bool) -> tuple[str, str]:
     return getpass.getpass("Owner's PIN (4-6 digits): "), getpass.getpass("The PIN again: ")
 
 
-async def _open(url: str, draft: Any, owner: str, pin: str) -> str:
+async def _open(url: str, opening: Opening) -> str:
     engine = make_engine(url, pool="null")
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
-            location = await open_restaurant(session, draft, owner, pin)
+            location = await open_restaurant(session, opening.draft, opening.owner, opening.pin)
             return location.name
     finally:
         await engine.dispose()

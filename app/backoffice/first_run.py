@@ -8,19 +8,21 @@ Like ``app.demo`` this is set-up wiring, so it writes the first rows of the menu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import BadInput, Conflict
-from app.core.inputs import clean_text
-from app.core.restaurant import RestaurantDraft
+from app.core.errors import Conflict
+from app.core.restaurant import RestaurantDraft, read_draft
 from app.floor.models import Floor
 from app.menu.models import Course, TaxRate
 from app.platform import audit
 from app.platform.auth import hash_pin
 from app.platform.models import Location, Staff
+from app.staff.roster import new_pin, staff_name
 
 #: Courses in the order they are served; drinks go to the bar the moment they are sent.
 COURSES = ("drinks", "starters", "mains", "desserts")
@@ -30,11 +32,36 @@ async def has_restaurant(session: AsyncSession) -> bool:
     return await session.scalar(select(func.count()).select_from(Location)) != 0
 
 
-def owner_name(raw: str) -> str:
-    name = clean_text(raw, "The owner's name", limit=80, lines=False).strip()
-    if not name:
-        raise BadInput("Type the owner's name, as it should show on the sign-in screen.")
-    return name
+#: What ``brigade init`` and the first-run screen suggest: a US restaurant.
+SUGGESTED = {
+    "currency": "USD",
+    "locale": "en_US",
+    "timezone": "America/New_York",
+    "day_starts": "4",
+    "tax": "0",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    draft: RestaurantDraft
+    owner: str
+    pin: str
+
+
+def read_opening(answers: Mapping[str, str], *, prices_include_tax: bool) -> Opening:
+    """What the console or the screen was told, read by the same rules (or a refusal)."""
+    draft = read_draft(
+        name=answers.get("name", ""),
+        currency=answers.get("currency", ""),
+        locale=answers.get("locale", ""),
+        timezone=answers.get("timezone", ""),
+        day_starts_hour=answers.get("day_starts", ""),
+        tax_percent=answers.get("tax", "0"),
+        prices_include_tax=prices_include_tax,
+    )
+    owner = staff_name(answers.get("owner", ""))
+    return Opening(draft, owner, new_pin(answers.get("pin", ""), answers.get("pin_again", "")))
 
 
 async def open_restaurant(

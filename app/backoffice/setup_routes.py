@@ -10,24 +10,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect
 
-from app.backoffice.first_run import open_restaurant, owner_name
+from app.backoffice.first_run import SUGGESTED, open_restaurant, read_opening
 from app.core.errors import BrigadeError
-from app.core.restaurant import read_draft
 from app.platform.db import UnitOfWork
 from app.platform.inputs import raw
 from app.platform.location import has_location, load_location
 from app.platform.web import ensure_device_cookie, render
 from app.staff.common import go
-from app.staff.roster import new_pin as owner_pin
-
-#: What the form starts with: a US restaurant, as ``brigade init`` suggests.
-SUGGESTED = {
-    "currency": "USD",
-    "locale": "en_US",
-    "timezone": "America/New_York",
-    "day_starts": "4",
-    "tax": "0",
-}
 
 
 class FirstRunController(Controller):
@@ -48,19 +37,12 @@ class FirstRunController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         typed = {name: raw(form, name) for name in ("name", *SUGGESTED, "owner")}
+        secret = {name: raw(form, name) for name in ("pin", "pin_again")}
         try:
-            draft = read_draft(
-                name=typed["name"],
-                currency=typed["currency"],
-                locale=typed["locale"],
-                timezone=typed["timezone"],
-                day_starts_hour=typed["day_starts"],
-                tax_percent=typed["tax"],
-                prices_include_tax=raw(form, "prices_include_tax") == "1",
+            opening = read_opening(
+                {**typed, **secret}, prices_include_tax=raw(form, "prices_include_tax") == "1"
             )
-            owner = owner_name(typed["owner"])
-            pin = owner_pin(raw(form, "pin"), raw(form, "pin_again"))
-            await open_restaurant(uow.session, draft, owner, pin)
+            await open_restaurant(uow.session, opening.draft, opening.owner, opening.pin)
         except BrigadeError as refusal:
             if has_location(request.app) or await load_location(request.app):
                 return go(request, "/login")  # another screen opened it a moment ago

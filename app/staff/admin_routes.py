@@ -18,7 +18,7 @@ from app.platform.db import UnitOfWork
 from app.platform.models import ROLES, StaffSession
 from app.platform.web import current, render
 from app.staff.common import go
-from app.staff.roster import whole_roster
+from app.staff.roster import MAY_MANAGE, whole_roster
 
 
 async def _open_sessions(uow: UnitOfWork, idle_minutes: int) -> dict[int, int]:
@@ -51,6 +51,9 @@ async def staff_screen(
         "staff": await whole_roster(uow, location_id),
         "roles": ROLES,
         "me": current(request),
+        # The roles this manager may give and change (roster.MAY_MANAGE): the screen offers
+        # only what the commands would accept.
+        "manageable": MAY_MANAGE.get(current(request).role, frozenset()),
         "staff_error": staff_error,
         "typed": typed or {},
         "wrong": await pin_throttle.recent_wrong_pins(uow.session, location_id),
