@@ -25,6 +25,7 @@ from app.api.common import unreadable_body
 from app.api.schema import document_api, openapi_config
 from app.backoffice.routes import BackOfficeController
 from app.backoffice.setup_routes import FirstRunController
+from app.billing.discount_list_routes import DiscountListController
 from app.billing.discount_routes import DiscountController
 from app.billing.drawer_routes import DrawerController
 from app.billing.guest_lock import guest_lock_guard
@@ -35,7 +36,11 @@ from app.billing.split_amounts import SplitAmountController
 from app.billing.split_routes import SplitController
 from app.core.errors import BrigadeError
 from app.floor.routes import FloorController
+from app.menu.csv_routes import MenuCsvController
+from app.menu.editor_routes import MenuEditorController
+from app.menu.modifier_routes import ModifierEditorController
 from app.menu.routes import menu_routes
+from app.menu.tax_routes import TaxRateController
 from app.orders.check_routes import CheckActionsController
 from app.orders.line_routes import LineController
 from app.orders.routes import CheckController
@@ -120,6 +125,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             healthz,
             FirstRunController,
             BackOfficeController,
+            MenuEditorController,
+            MenuCsvController,
+            ModifierEditorController,
+            TaxRateController,
+            DiscountListController,
             SignInController,
             SessionController,
             StaffAdminController,

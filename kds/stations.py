@@ -89,7 +89,7 @@ async def routing_board(session: AsyncSession, location_id: int) -> list[RoutedC
     for item in await session.scalars(
         select(MenuItem)
         .join(Category, Category.id == MenuItem.category_id)
-        .where(Category.location_id == location_id)
+        .where(Category.location_id == location_id, MenuItem.archived_at.is_(None))
         .order_by(MenuItem.sort, MenuItem.id)
     ):
         items[item.category_id].append(
@@ -102,7 +102,7 @@ async def routing_board(session: AsyncSession, location_id: int) -> list[RoutedC
         )
     categories = await session.scalars(
         select(Category)
-        .where(Category.location_id == location_id)
+        .where(Category.location_id == location_id, Category.archived_at.is_(None))
         .order_by(Category.sort, Category.id)
     )
     return [

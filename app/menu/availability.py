@@ -242,6 +242,7 @@ def _board_query() -> Select[MenuItem, Category, str]:
         select(MenuItem, Category, Location.timezone)
         .join(Category, Category.id == MenuItem.category_id)
         .join(Location, Location.id == Category.location_id)
+        .where(MenuItem.archived_at.is_(None), Category.archived_at.is_(None))
         .order_by(Category.sort, Category.id, MenuItem.sort, MenuItem.id)
     )
 

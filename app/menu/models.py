@@ -16,6 +16,8 @@ class TaxRate(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     name: Mapped[str] = mapped_column(String(60))
     rate_ppm: Mapped[int] = mapped_column(CheckConstraint("rate_ppm >= 0", name="rate"))
+    #: Archived rates are kept for the items and checks that used them; new items cannot.
+    archived_at: Mapped[datetime | None]
 
 
 class Course(Base):
@@ -40,6 +42,8 @@ class Category(Base):
     #: The course its items default to ("starters", "mains", "desserts", "drinks").
     course: Mapped[str] = mapped_column(String(30), default="mains")
     color: Mapped[str] = mapped_column(String(16), default="#5b6b7b")
+    #: Archived: off the order screen and the kitchen's board; kept for the checks that sold it.
+    archived_at: Mapped[datetime | None]
 
 
 class MenuItem(Base):
@@ -59,6 +63,12 @@ class MenuItem(Base):
     countdown: Mapped[int | None] = mapped_column(
         CheckConstraint("countdown >= 0", name="countdown")
     )
+    #: What the kitchen's tickets call it ("CHX PARM"); empty: the menu name.
+    kitchen_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    #: The course it goes out with; None: its category's.
+    course: Mapped[str | None] = mapped_column(String(30))
+    #: Archived instead of deleted once sold: checks and reports still name it.
+    archived_at: Mapped[datetime | None]
 
 
 class ModifierGroup(Base):
@@ -73,6 +83,7 @@ class ModifierGroup(Base):
     name: Mapped[str] = mapped_column(String(60))
     min_choices: Mapped[int] = mapped_column(default=0)
     max_choices: Mapped[int] = mapped_column(default=1)
+    archived_at: Mapped[datetime | None]
 
 
 class ModifierOption(Base):
@@ -82,6 +93,8 @@ class ModifierOption(Base):
     name: Mapped[str] = mapped_column(String(60))
     price_delta: Mapped[int] = mapped_column(default=0)
     sort: Mapped[int] = mapped_column(default=0)
+    #: Archived options stay on the lines that chose them.
+    archived_at: Mapped[datetime | None]
 
 
 class ItemModifierGroup(Base):

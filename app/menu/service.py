@@ -50,6 +50,7 @@ __all__ = [
     "eighty_six",
     "item_button_view",
     "item_with_choices",
+    "kitchen_names",
     "menu_for_ordering",
     "price_for_order",
     "set_countdown",
@@ -141,7 +142,11 @@ async def _groups_by_item(
             select(ItemModifierGroup.item_id, ModifierGroup, ModifierOption)
             .join(ModifierGroup, ModifierGroup.id == ItemModifierGroup.group_id)
             .join(ModifierOption, ModifierOption.group_id == ModifierGroup.id)
-            .where(ItemModifierGroup.item_id.in_(item_ids))
+            .where(
+                ItemModifierGroup.item_id.in_(item_ids),
+                ModifierGroup.archived_at.is_(None),
+                ModifierOption.archived_at.is_(None),
+            )
             .order_by(
                 ItemModifierGroup.item_id,
                 ItemModifierGroup.sort,
@@ -190,14 +195,16 @@ async def menu_for_ordering(session: AsyncSession, location_id: int) -> list[Cat
     )
     categories = (
         await session.scalars(
-            select(Category).where(Category.location_id == location_id).order_by(Category.sort)
+            select(Category)
+            .where(Category.location_id == location_id, Category.archived_at.is_(None))
+            .order_by(Category.sort, Category.id)
         )
     ).all()
     views = {c.id: CategoryView(c.id, c.name, c.color, c.course) for c in categories}
     items = (
         await session.scalars(
             select(MenuItem)
-            .where(MenuItem.category_id.in_(views))
+            .where(MenuItem.category_id.in_(views), MenuItem.archived_at.is_(None))
             .order_by(MenuItem.sort, MenuItem.id)
         )
     ).all()
@@ -266,6 +273,8 @@ async def price_for_order(
     if row is None:
         raise NotFound("That item is not on the menu.")
     item, category, tax_rate, zone = row
+    if item.archived_at is not None or category.archived_at is not None:
+        raise BadInput(f"{item.name} is no longer on the menu.")
     state = availability(
         item.available, item.unavailable_until, item.countdown, datetime.now(UTC), zone_named(zone)
     )
@@ -279,8 +288,18 @@ async def price_for_order(
         item_id=item.id,
         category_id=category.id,
         name=item.name,
-        course=category.course,
+        course=item.course or category.course,
         unit_price=item.price + sum(o.price_delta for o in options),
         tax_rate_ppm=tax_rate.rate_ppm,
         options=tuple(options),
     )
+
+
+async def kitchen_names(session: AsyncSession, item_ids: Sequence[int]) -> dict[int, str]:
+    """What the tickets call these items, where the menu gives a kitchen name."""
+    rows = await session.execute(
+        select(MenuItem.id, MenuItem.kitchen_name).where(
+            MenuItem.id.in_(set(item_ids)), MenuItem.kitchen_name != ""
+        )
+    )
+    return {item_id: name for item_id, name in rows.all()}

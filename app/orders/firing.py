@@ -19,6 +19,7 @@ from app.core.errors import BadInput, NotFound
 from app.floor.service import table_ref
 from app.menu.availability import announce_item, consume_countdown
 from app.menu.courses import CourseRule, course_sort, courses
+from app.menu.service import kitchen_names
 from app.orders.models import CheckCourse, CheckLine
 from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
 from app.platform import audit, idempotency
@@ -53,6 +54,8 @@ async def to_kitchen(
     session = uow.session
     table_name = (await table_ref(session, check.table_id)).name if check.table_id else "Counter"
     server_name = await session.scalar(select(Staff.name).where(Staff.id == check.server_id))
+    # The kitchen reads its own names for dishes ("CHX PARM"); the guest's bill keeps the menu's.
+    called = await kitchen_names(session, [line.menu_item_id for line in lines])
     order = FiredOrder(
         check_id=check.id,
         check_number=check.number,
@@ -62,7 +65,7 @@ async def to_kitchen(
             FiredLine(
                 line.id,
                 line.category_id,
-                line.name,
+                called.get(line.menu_item_id, line.name),
                 line.quantity,
                 line.modifiers,
                 line.note,
