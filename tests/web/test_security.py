@@ -160,6 +160,12 @@ async def service_in_progress(
         "path": "openapi.yaml",
         "course": "mains",
         "key_id": "1",  # the demo's API key
+        # The back office's menu, tax and discount rows: the demo's first of each.
+        "category_id": "1",
+        "group_id": "1",
+        "option_id": "1",
+        "rate_id": "1",
+        "discount_id": "1",
     }
 
 
