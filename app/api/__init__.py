@@ -10,6 +10,8 @@ from app.api.corrections import CorrectionApiController
 from app.api.discounts import DiscountApiController
 from app.api.kitchen_flow import FiringApiController
 from app.api.menu import MenuReadController
+from app.api.office_lists import OfficeListsApiController
+from app.api.office_menu import MenuEditorApiController
 from app.api.payments import PaymentApiController
 from app.api.routes import ApiController
 from app.api.splits import SplitApiController
@@ -24,4 +26,6 @@ API_CONTROLLERS = (
     CorrectionApiController,
     DiscountApiController,
     MenuReadController,
+    MenuEditorApiController,
+    OfficeListsApiController,
 )
