@@ -120,6 +120,8 @@ MENU: list[tuple[str, str, str, list[str], list[Item]]] = [
     ),
 ]
 
+#: What the demo kitchen's tickets call a few dishes (set on the menu editor's item page).
+KITCHEN_NAMES = {"Crème Brûlée": "CREME BRULEE", "Sorbet Trio": "SORBET x3"}
 MODIFIERS = {
     "Temperature": (
         1,
@@ -234,6 +236,7 @@ async def _seed(session: AsyncSession) -> None:
                 price=price,
                 tax_rate_id=taxes[tax].id,
                 sort=i,
+                kitchen_name=KITCHEN_NAMES.get(item_name, ""),
             )
             session.add(item)
             await session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -43,6 +43,12 @@ class EditedCategory:
     sort: int
     archived: bool
     items: list[EditedItem] = field(default_factory=list)
+
+    @property
+    def usual_rate(self) -> int | None:
+        """The rate most of its items have: what a new item in it most likely takes."""
+        rates = Counter(i.tax_rate_id for i in self.items if not i.archived)
+        return rates.most_common(1)[0][0] if rates else None
 
 
 @dataclass(slots=True)
