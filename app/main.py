@@ -72,8 +72,10 @@ from kds.events import TicketBus
 from kds.expo_routes import ExpoController
 from kds.routing_routes import RoutingController
 from kds.service import ticket_maker
+from kds.station_editor_routes import StationEditorController
 from printers.agent_routes import print_agent_feed
 from printers.outcomes import printer_alerts
+from printers.printer_editor_routes import PrinterEditorController
 from printers.receipts import receipt_jobs
 from printers.service import jobs_for_tickets
 from printers.worker import PrintWorker
@@ -130,6 +132,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ModifierEditorController,
             TaxRateController,
             DiscountListController,
+            StationEditorController,
+            PrinterEditorController,
             SignInController,
             SessionController,
             StaffAdminController,

@@ -166,6 +166,7 @@ async def service_in_progress(
         "option_id": "1",
         "rate_id": "1",
         "discount_id": "1",
+        "printer_id": "1",
     }
 
 
