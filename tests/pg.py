@@ -80,5 +80,11 @@ async def fresh_database(url: str) -> str:
     return name
 
 
+async def empty_database(url: str) -> str:
+    name = f"brigade_empty_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+    await _admin(url, f'CREATE DATABASE "{name}"')
+    return name
+
+
 async def drop_database(url: str, name: str) -> None:
     await _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -104,6 +104,11 @@ def _fresh_demo_database(server_url: str) -> str:
     return asyncio.run(pg.fresh_database(server_url))
 
 
+def empty_database(server_url: str) -> str:
+    """A database with nothing in it, as a new install has (for ``brigade init``)."""
+    return asyncio.run(pg.empty_database(server_url))
+
+
 @dataclass(frozen=True)
 class LiveServer:
     url: str
@@ -114,14 +119,20 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[LiveServer]:
-    """Run ``brigade serve`` on a fresh demo database; yield its URL and log file."""
+def running_server(
+    make_database: Callable[[str], str] = _fresh_demo_database,
+    before_serving: Callable[[str], None] | None = None,
+) -> Iterator[LiveServer]:
+    """Run ``brigade serve`` on a fresh demo database (or what ``make_database`` makes,
+    then ``before_serving(database_url)``, such as ``brigade init``); yield its URL and log."""
     if not os.environ.get("BRIGADE_TEST_DATABASE_URL"):
         # Our own embedded server: an async test run going on at the same time rebuilds the
         # template in var/test-pgdata (DROP ... WITH FORCE) and would cut our copy short.
         os.environ.setdefault("BRIGADE_TEST_PGDATA", str(ROOT / "var" / "e2e-pgdata"))
     server_url = pg.server_url()
-    name = _off_loop(_fresh_demo_database, server_url)
+    name = _off_loop(make_database, server_url)
+    if before_serving is not None:
+        before_serving(pg.with_database(server_url, name))
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the server's life
