@@ -17,7 +17,7 @@ from app.core.errors import NotFound
 from app.platform.auth import KITCHEN
 from app.platform.db import UnitOfWork
 from app.platform.idempotency import KEYED
-from app.platform.inputs import form_text
+from app.platform.inputs import form_key
 from app.platform.web import current, render
 from kds import bumps, stations, views
 from kds.feeds import station_stream
@@ -34,7 +34,7 @@ async def _station(request: Request[Any, Any, Any], uow: UnitOfWork, station_id:
 async def button_key(request: Request[Any, Any, Any]) -> str | None:
     """The key the tapped button carried: a double tap (or a bouncing bump-bar key) sends it
     twice and bumps once."""
-    return form_text(await request.form(), "key", "The button's key", limit=200) or None
+    return form_key(await request.form())
 
 
 async def _screen_now(uow: UnitOfWork, station: Station) -> Template:

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from app.platform.auth import KITCHEN
 from app.platform.db import UnitOfWork
 from app.platform.idempotency import KEYED
-from app.platform.inputs import form_text
+from app.platform.inputs import form_key
 from app.platform.web import current, is_htmx, render
 from printers import service, views
 
@@ -47,8 +47,7 @@ class PrintersController(Controller):
         ticket_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
-        form = await request.form()
-        key = form_text(form, "key", "The form's key", limit=200) or None
+        key = form_key(await request.form())
         await service.reprint_ticket(uow, ticket_id, current(request).staff_id, key)
         return await self._after(request, uow, "Reprint sent: it is marked REPRINT.")
 

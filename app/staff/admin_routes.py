@@ -16,7 +16,7 @@ from app.platform import api_keys, auth, pin_throttle
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
 from app.platform.idempotency import KEYED
-from app.platform.inputs import form_text
+from app.platform.inputs import form_key
 from app.platform.models import ROLES, StaffSession
 from app.platform.web import current, render
 from app.staff.common import go
@@ -112,7 +112,7 @@ class StaffAdminController(Controller):
                 request.app.state.location.id,
                 str(form.get("name", "")),
                 current(request).staff_id,
-                form_text(form, "key", "The form's key", limit=200) or None,
+                form_key(form),
             )
         except BrigadeError as refusal:
             return await staff_screen(
