@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict, NotFound
 from app.menu.courses import CourseRule, course_sort, courses
 from app.orders.models import Check
-from app.platform import audit
+from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
 from kds.models import Station, Ticket, TicketItem
 from kds.service import EXPO_CHANNEL
@@ -161,11 +161,14 @@ async def _check_at(session: AsyncSession, location_id: int, check_id: int) -> C
 
 
 async def pass_course(
-    uow: UnitOfWork, location_id: int, ticket_id: int, staff_id: int | None
+    uow: UnitOfWork, location_id: int, ticket_id: int, staff_id: int | None, key: str | None = None
 ) -> int:
     """Expo passed one card: the tickets of this ticket's check and course, up to this one,
     leave expo, and the floor shows the table's food ready. Returns the check."""
     session = uow.session
+    claim = await idempotency.claim(session, key, "pass_course", {"ticket": ticket_id})
+    if claim.replay is not None:
+        return int(claim.replay["check"])
     anchor = await session.scalar(
         select(Ticket)
         .join(Station, Station.id == Ticket.station_id)
@@ -203,15 +206,20 @@ async def pass_course(
         raise Conflict(f"That food for check {check.number} was already passed.")
     ordered = sorted(course_set or (), key=lambda c: (course_sort(rules, c), c))
     await _pass(uow, check, same, staff_id, ordered)
+    await idempotency.remember(session, claim, {"check": check.id})
     return check.id
 
 
 async def food_ready(
-    uow: UnitOfWork, location_id: int, check_id: int, staff_id: int | None
+    uow: UnitOfWork, location_id: int, check_id: int, staff_id: int | None, key: str | None = None
 ) -> int | None:
     """Expo passed all of the check's food at once: every ticket leaves expo and the floor
     shows the table as food ready. Returns the check's table (None at the counter)."""
     session = uow.session
+    claim = await idempotency.claim(session, key, "food_ready", {"check": check_id})
+    if claim.replay is not None:
+        table = claim.replay["table"]
+        return None if table is None else int(table)
     check = await _check_at(session, location_id, check_id)
     waiting = (
         await session.scalars(
@@ -224,4 +232,5 @@ async def food_ready(
     if not waiting:
         raise Conflict(f"Nothing for check {check.number} is waiting at expo.")
     await _pass(uow, check, list(waiting), staff_id, [])
+    await idempotency.remember(session, claim, {"table": check.table_id})
     return check.table_id

@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.platform.auth import KITCHEN
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.web import current, render, render_html
 from kds import alerts, expo, service, stations
 from kds.live import kitchen_stream
+from kds.routes import button_key
 
 #: Expo's timer colours when the restaurant has no expo station row to set them on.
 DEFAULT_WARN_S, DEFAULT_LATE_S = 300, 480
@@ -44,7 +46,7 @@ class ExpoController(Controller):
         }
         return render(request, "kds/expo.html", context)
 
-    @post("/tickets/{ticket_id:int}/ready")
+    @post("/tickets/{ticket_id:int}/ready", opt=KEYED)
     async def course_ready(
         self,
         request: Request[Any, Any, Any],
@@ -53,10 +55,11 @@ class ExpoController(Controller):
     ) -> Template:
         """One card passed: that check's course, the rest of the check still cooking."""
         location_id = request.app.state.location.id
-        await expo.pass_course(uow, location_id, ticket_id, current(request).staff_id)
+        key = await button_key(request)
+        await expo.pass_course(uow, location_id, ticket_id, current(request).staff_id, key)
         return Template("kds/_expo_update.html", context=await _board(uow.session, location_id))
 
-    @post("/checks/{check_id:int}/ready")
+    @post("/checks/{check_id:int}/ready", opt=KEYED)
     async def food_ready(
         self,
         request: Request[Any, Any, Any],
@@ -65,7 +68,8 @@ class ExpoController(Controller):
     ) -> Template:
         """All of the check's food at once, whatever course (the expediter's override)."""
         location_id = request.app.state.location.id
-        await expo.food_ready(uow, location_id, check_id, current(request).staff_id)
+        key = await button_key(request)
+        await expo.food_ready(uow, location_id, check_id, current(request).staff_id, key)
         return Template("kds/_expo_update.html", context=await _board(uow.session, location_id))
 
     @websocket("/feed")

@@ -16,8 +16,10 @@ from litestar.response import Redirect, Template
 from app.core.errors import NotFound
 from app.platform.auth import KITCHEN
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
+from app.platform.inputs import form_key
 from app.platform.web import current, render
-from kds import service, stations, views
+from kds import bumps, stations, views
 from kds.feeds import station_stream
 from kds.models import Station
 
@@ -27,6 +29,12 @@ async def _station(request: Request[Any, Any, Any], uow: UnitOfWork, station_id:
     if found.is_expo:
         raise NotFound("Expo has its own screen at /kds/expo.")
     return found
+
+
+async def button_key(request: Request[Any, Any, Any]) -> str | None:
+    """The key the tapped button carried: a double tap (or a bouncing bump-bar key) sends it
+    twice and bumps once."""
+    return form_key(await request.form())
 
 
 async def _screen_now(uow: UnitOfWork, station: Station) -> Template:
@@ -72,7 +80,7 @@ class KitchenController(Controller):
         }
         return render(request, "kds/station.html", context)
 
-    @post("/{station_id:int}/tickets/{ticket_id:int}/bump")
+    @post("/{station_id:int}/tickets/{ticket_id:int}/bump", opt=KEYED)
     async def bump(
         self,
         request: Request[Any, Any, Any],
@@ -81,10 +89,11 @@ class KitchenController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         station = await _station(request, uow, station_id)
-        await service.bump_ticket(uow, station.id, ticket_id, current(request).staff_id)
+        who, key = current(request).staff_id, await button_key(request)
+        await bumps.bump_ticket(uow, station.id, ticket_id, who, key)
         return await _screen_now(uow, station)
 
-    @post("/{station_id:int}/tickets/{ticket_id:int}/recall")
+    @post("/{station_id:int}/tickets/{ticket_id:int}/recall", opt=KEYED)
     async def recall(
         self,
         request: Request[Any, Any, Any],
@@ -93,10 +102,11 @@ class KitchenController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         station = await _station(request, uow, station_id)
-        await service.recall_ticket(uow, station.id, ticket_id, current(request).staff_id)
+        who, key = current(request).staff_id, await button_key(request)
+        await bumps.recall_ticket(uow, station.id, ticket_id, who, key)
         return await _screen_now(uow, station)
 
-    @post("/{station_id:int}/recall")
+    @post("/{station_id:int}/recall", opt=KEYED)
     async def recall_last(
         self,
         request: Request[Any, Any, Any],
@@ -104,10 +114,11 @@ class KitchenController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         station = await _station(request, uow, station_id)
-        await service.recall_last(uow, station.id, current(request).staff_id)
+        who, key = current(request).staff_id, await button_key(request)
+        await bumps.recall_last(uow, station.id, who, key)
         return await _screen_now(uow, station)
 
-    @post("/{station_id:int}/tickets/{ticket_id:int}/lines/{line_id:int}/bump")
+    @post("/{station_id:int}/tickets/{ticket_id:int}/lines/{line_id:int}/bump", opt=KEYED)
     async def bump_item(
         self,
         request: Request[Any, Any, Any],
@@ -117,7 +128,8 @@ class KitchenController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         station = await _station(request, uow, station_id)
-        await service.bump_item(uow, station.id, ticket_id, line_id, current(request).staff_id)
+        who, key = current(request).staff_id, await button_key(request)
+        await bumps.bump_item(uow, station.id, ticket_id, line_id, who, key)
         return await _screen_now(uow, station)
 
     @post("/{station_id:int}/tickets/{ticket_id:int}/allergy")
@@ -129,7 +141,7 @@ class KitchenController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> Template:
         station = await _station(request, uow, station_id)
-        await service.ack_allergy(uow, station.id, ticket_id, current(request).staff_id)
+        await bumps.ack_allergy(uow, station.id, ticket_id, current(request).staff_id)
         return await _screen_now(uow, station)
 
     @websocket("/{station_id:int}/feed")

@@ -11,6 +11,8 @@ from litestar.response import Redirect, Template
 
 from app.platform.auth import KITCHEN
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
+from app.platform.inputs import form_key
 from app.platform.web import current, is_htmx, render
 from printers import service, views
 
@@ -38,14 +40,15 @@ class PrintersController(Controller):
         await service.retry_ticket(uow, ticket_id, current(request).staff_id)
         return await self._after(request, uow, "Sent to the printer again.")
 
-    @post("/tickets/{ticket_id:int}/reprint")
+    @post("/tickets/{ticket_id:int}/reprint", opt=KEYED)
     async def reprint(
         self,
         request: Request[Any, Any, Any],
         ticket_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
-        await service.reprint_ticket(uow, ticket_id, current(request).staff_id)
+        key = form_key(await request.form())
+        await service.reprint_ticket(uow, ticket_id, current(request).staff_id, key)
         return await self._after(request, uow, "Reprint sent: it is marked REPRINT.")
 
     async def _after(

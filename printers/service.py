@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
-from app.platform import audit
+from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
 from kds.models import Ticket
 from printers.models import Printer, PrintJob
@@ -85,9 +85,15 @@ async def jobs_for_tickets(uow: UnitOfWork, ticket_ids: list[int]) -> None:
         uow.announce(PRINTERS_CHANNEL, {"jobs": made})
 
 
-async def reprint_ticket(uow: UnitOfWork, ticket_id: int, staff_id: int | None) -> int:
-    """Print a ticket again, headed REPRINT so nobody cooks it twice. Audited."""
+async def reprint_ticket(
+    uow: UnitOfWork, ticket_id: int, staff_id: int | None, key: str | None = None
+) -> int:
+    """Print a ticket again, headed REPRINT so nobody cooks it twice. Audited. One tap is
+    one reprint: a second paper ticket on the pass is a second plate."""
     session = uow.session
+    claim = await idempotency.claim(session, key, "reprint_ticket", {"ticket": ticket_id})
+    if claim.replay is not None:
+        return int(claim.replay["job"])
     if await session.get(Ticket, ticket_id) is None:
         raise NotFound("That ticket does not exist.")
     _, printers = await print_ticket(session, ticket_id)
@@ -96,6 +102,7 @@ async def reprint_ticket(uow: UnitOfWork, ticket_id: int, staff_id: int | None) 
     job_id = await _add_job(session, printers.printer_id, ticket_id, REPRINT)
     await audit.record(session, "reprint_ticket", f"ticket:{ticket_id}", actor_id=staff_id)
     uow.announce(PRINTERS_CHANNEL, {"jobs": [job_id]})
+    await idempotency.remember(session, claim, {"job": job_id})
     return job_id
 
 

@@ -20,6 +20,14 @@
   var selectedId = null;
   var selectedIndex = 0;
 
+  // "Recall last" (the button or R) recalls the newest ticket the Bumped panel lists, the
+  // one this cook sees, with that ticket's own key (kds/_recent.html): a bouncing key
+  // recalls it once, and the next press, once the panel has moved on, the one before it.
+  function recallLast() {
+    var newest = document.querySelector("#recent .recall-one");
+    if (newest) newest.click();
+  }
+
   function screen() { return document.querySelector("[data-kds-screen]"); }
   function board() { return document.querySelector("#tickets, #expo-board"); }
   function cards() { var b = board(); return b ? Array.prototype.slice.call(b.querySelectorAll(":scope > .ticket")) : []; }
@@ -130,7 +138,7 @@
     var handled = true;
     if (/^[1-9]$/.test(key)) select(parseInt(key, 10) - 1);
     else if (key === "Enter" || key === "b" || key === "B") press(".bump");
-    else if (key === "r" || key === "R") { var recall = document.querySelector("[data-recall]"); if (recall) recall.click(); }
+    else if (key === "r" || key === "R") recallLast();
     else if (key === "a" || key === "A") press("[data-allergy]");
     else if (key === "ArrowRight") select(selectedIndex + 1);
     else if (key === "ArrowLeft") select(selectedIndex - 1);
@@ -141,6 +149,7 @@
     if (handled) event.preventDefault();
   });
   document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-recall]")) recallLast();
     var card = event.target.closest && event.target.closest(".ticket");
     if (card && screen()) select(cards().indexOf(card));
     // A tapped button keeps focus; the bump bar's Enter must not press it a second time.

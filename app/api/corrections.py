@@ -14,7 +14,18 @@ from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from app.api.common import API, APPROVED, COMMAND, Id, Pin, Req, Text, errors, staff_of
+from app.api.common import (
+    API,
+    APPROVED,
+    COMMAND,
+    Id,
+    IdempotencyKey,
+    Pin,
+    Req,
+    Text,
+    errors,
+    staff_of,
+)
 from app.api.views import CheckOut
 from app.orders import corrections, service
 from app.orders.views import check_view
@@ -64,8 +75,9 @@ class CorrectionApiController(Controller):
         check_id: FromPath[Id],
         line_id: FromPath[Id],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> CheckOut:
-        await service.clear_line(uow, check_id, line_id, staff_of(request))
+        await service.clear_line(uow, check_id, line_id, staff_of(request), idempotency_key)
         return CheckOut.of(await check_view(uow.session, check_id))
 
     @post(
@@ -81,6 +93,7 @@ class CorrectionApiController(Controller):
         line_id: FromPath[Id],
         data: JSONBody[VoidIn],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> CheckOut:
         approved = await approval(request, uow, data.approver_id, data.pin)
         await corrections.void_line(
@@ -91,6 +104,7 @@ class CorrectionApiController(Controller):
             data.waste,
             approved,
             request.app.state.kitchen,
+            idempotency_key,
         )
         return CheckOut.of(await check_view(uow.session, check_id))
 
@@ -107,7 +121,8 @@ class CorrectionApiController(Controller):
         line_id: FromPath[Id],
         data: JSONBody[CompIn],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> CheckOut:
         approved = await approval(request, uow, data.approver_id, data.pin)
-        await corrections.comp_line(uow, check_id, line_id, data.reason, approved)
+        await corrections.comp_line(uow, check_id, line_id, data.reason, approved, idempotency_key)
         return CheckOut.of(await check_view(uow.session, check_id))

@@ -15,7 +15,19 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 from msgspec import Meta
 
-from app.api.common import API, APPROVED, COMMAND, LISTING, Id, Pin, Req, Text, errors, staff_of
+from app.api.common import (
+    API,
+    APPROVED,
+    COMMAND,
+    LISTING,
+    Id,
+    IdempotencyKey,
+    Pin,
+    Req,
+    Text,
+    errors,
+    staff_of,
+)
 from app.api.corrections import approval
 from app.api.views import CheckOut
 from app.billing import discounts
@@ -87,6 +99,7 @@ class DiscountApiController(Controller):
         check_id: FromPath[Id],
         data: JSONBody[DiscountIn],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> CheckOut:
         if data.discount_id is not None and data.kind is not None:
             raise BadInput("Send a discount_id or a kind and value, not both.")
@@ -95,7 +108,14 @@ class DiscountApiController(Controller):
         if data.pin:  # the service says when an approval is needed
             approved = await approval(request, uow, data.approver_id or 0, data.pin)
         await discounts.apply_discount(
-            uow, check_id, data.line_id, choice, data.reason, staff_of(request), approved
+            uow,
+            check_id,
+            data.line_id,
+            choice,
+            data.reason,
+            staff_of(request),
+            approved,
+            idempotency_key,
         )
         return CheckOut.of(await check_view(uow.session, check_id))
 
@@ -111,8 +131,9 @@ class DiscountApiController(Controller):
         check_id: FromPath[Id],
         data: JSONBody[RemoveIn],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> CheckOut:
         await discounts.remove_discount(
-            uow, check_id, data.applied_id, staff_of(request), data.reason
+            uow, check_id, data.applied_id, staff_of(request), data.reason, idempotency_key
         )
         return CheckOut.of(await check_view(uow.session, check_id))

@@ -90,7 +90,10 @@ class FiringApiController(Controller):
         line_id: FromPath[Id],
         data: JSONBody[HoldIn],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> CheckOut:
         kitchen = request.app.state.kitchen
-        await firing.hold_line(uow, check_id, line_id, staff_of(request), data.hold, kitchen)
+        await firing.hold_line(
+            uow, check_id, line_id, staff_of(request), data.hold, kitchen, idempotency_key
+        )
         return CheckOut.of(await check_view(uow.session, check_id))

@@ -18,11 +18,12 @@ from app.billing import discounts
 from app.billing.discount_views import named_discounts
 from app.core.errors import BadInput, NotFound
 from app.core.money import parse_amount
-from app.orders.forms import check_panel, int_field, manager_approval, staff_id, text
+from app.orders.forms import check_panel, idem_key, int_field, manager_approval, staff_id, text
 from app.orders.views import check_view
 from app.platform.approvals import Approval, managers_on_duty
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.web import money_exponent
 
 Req = Request[Any, Any, Any]
@@ -100,7 +101,7 @@ class DiscountController(Controller):
             },
         )
 
-    @post("/discounts")
+    @post("/discounts", opt=KEYED)
     async def apply(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -115,10 +116,11 @@ class DiscountController(Controller):
             text(form, "reason"),
             staff_id(request),
             approval,
+            idem_key(form),
         )
         return await check_panel(request, uow, check_id, message="Discount applied.")
 
-    @post("/discounts/remove")
+    @post("/discounts/remove", opt=KEYED)
     async def remove(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -127,11 +129,11 @@ class DiscountController(Controller):
         if applied is None:
             raise BadInput("Pick the discount to remove.")
         await discounts.remove_discount(
-            uow, check_id, applied, staff_id(request), text(form, "reason")
+            uow, check_id, applied, staff_id(request), text(form, "reason"), idem_key(form)
         )
         return await check_panel(request, uow, check_id, message="Discount removed.")
 
-    @post("/service-charge")
+    @post("/service-charge", opt=KEYED)
     async def service_charge(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -139,6 +141,6 @@ class DiscountController(Controller):
         ppm = percent_ppm(text(form, "percent").strip() or "0", "Service charge")
         approval = await _approval(request, uow, form)
         await discounts.set_service_charge(
-            uow, check_id, ppm, text(form, "reason"), staff_id(request), approval
+            uow, check_id, ppm, text(form, "reason"), staff_id(request), approval, idem_key(form)
         )
         return await check_panel(request, uow, check_id, message="Service charge updated.")

@@ -9,7 +9,7 @@ than the server. A comp is not a discount: it stays the line comp in app.orders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from app.core.tax import PPM
 from app.orders.models import Check
 from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
 from app.orders.views import CheckView, check_view
-from app.platform import audit
+from app.platform import audit, idempotency
 from app.platform.approvals import Approval
 from app.platform.db import UnitOfWork
 from app.platform.models import Location
@@ -52,6 +52,11 @@ def percent_text(ppm: int) -> str:
     """200000 -> "20 %", 88750 -> "8.875 %"."""
     whole, rest = divmod(ppm, PPM // 100)
     return f"{whole}.{str(rest).rjust(4, '0').rstrip('0')} %" if rest else f"{whole} %"
+
+
+def _with(asked: dict[str, object], approval: Approval | None) -> dict[str, object]:
+    """What a key stands for: the request and who approved it (never the PIN)."""
+    return {**asked, "approver": approval.approver_id if approval else None}
 
 
 async def _location(session: AsyncSession, check: LockedCheck) -> Location:
@@ -98,9 +103,14 @@ async def apply_discount(
     reason: str,
     staff_id: int,
     approval: Approval | None = None,
+    key: str | None = None,
 ) -> int:
     """Put a discount on one line (``line_id``) or on the whole check (None)."""
     session = uow.session
+    asked = {"check": check_id, "line": line_id, **asdict(choice), "reason": reason}
+    claim = await idempotency.claim(session, key, "apply_discount", _with(asked, approval))
+    if claim.replay is not None:
+        return int(claim.replay["applied"])
     why = _reason(reason, "discount")
     check = await lock_open_check(session, check_id)
     location = await _location(session, check)
@@ -176,14 +186,24 @@ async def apply_discount(
     )
     announce_check(uow, await bump_version(session, check))
     assert applied is not None
+    await idempotency.remember(session, claim, {"applied": applied})
     return int(applied)
 
 
 async def remove_discount(
-    uow: UnitOfWork, check_id: int, applied_id: int, staff_id: int, reason: str = ""
+    uow: UnitOfWork,
+    check_id: int,
+    applied_id: int,
+    staff_id: int,
+    reason: str = "",
+    key: str | None = None,
 ) -> None:
     """Take a discount off again: the guest owes more, so no approval, but it is audited."""
     session = uow.session
+    asked = {"check": check_id, "applied": applied_id, "reason": reason}
+    claim = await idempotency.claim(session, key, "remove_discount", asked)
+    if claim.replay is not None:
+        return
     check = await lock_open_check(session, check_id)
     view = await check_view(session, check.id)
     standing = next((d for d in view.discounts if d.id == applied_id), None)
@@ -206,6 +226,7 @@ async def remove_discount(
         reason=(reason or "").strip()[:REASON_MAX],
     )
     announce_check(uow, await bump_version(session, check))
+    await idempotency.remember(session, claim, {})
 
 
 async def set_service_charge(
@@ -215,11 +236,16 @@ async def set_service_charge(
     reason: str,
     staff_id: int,
     approval: Approval | None = None,
+    key: str | None = None,
 ) -> CheckView:
     """Set the check's service charge (ppm of the discounted subtotal). Putting one on or
     raising it is the server's call; lowering or removing one (an auto-gratuity included)
     needs a manager, so a large party's gratuity is not dropped quietly."""
     session = uow.session
+    asked = {"check": check_id, "ppm": ppm, "reason": reason}
+    claim = await idempotency.claim(session, key, "service_charge", _with(asked, approval))
+    if claim.replay is not None:  # the first tap set it: "already 12 %" would be wrong here
+        return await check_view(session, check_id)
     service_charge(0, ppm)  # refuses a negative or over-100 % charge
     why = _reason(reason, "service charge")
     check = await lock_open_check(session, check_id)
@@ -246,4 +272,5 @@ async def set_service_charge(
         reason=why,
     )
     announce_check(uow, await bump_version(session, check))
+    await idempotency.remember(session, claim, {})
     return await check_view(session, check.id)

@@ -16,6 +16,7 @@ from app.core.money import parse_amount
 from app.orders.forms import idem_key, int_field, staff_id, text
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.web import money_exponent, money_text, render
 
 Req = Request[Any, Any, Any]
@@ -56,7 +57,7 @@ class DrawerController(Controller):
     async def drawers_screen(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:
         return await self._screen(request, uow)
 
-    @post("/open")
+    @post("/open", opt=KEYED)
     async def open_drawer(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:
         form = await request.form()
         name = text(form, "drawer")
@@ -72,7 +73,7 @@ class DrawerController(Controller):
         )
         return await self._screen(request, uow, f"{name.strip() or 'Main'} drawer opened.")
 
-    @post("/cash")
+    @post("/cash", opt=KEYED)
     async def move_cash(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:
         form = await request.form()
         kind = text(form, "kind")
@@ -90,7 +91,7 @@ class DrawerController(Controller):
         label = MOVEMENTS.get(kind, kind)
         return await self._screen(request, uow, f"{label}: {money_text(request, amount)}.")
 
-    @post("/close")
+    @post("/close", opt=KEYED)
     async def close_drawer(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:
         form = await request.form()
         counted = amount_field(request, form, "counted", "The counted cash")

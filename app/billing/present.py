@@ -97,10 +97,17 @@ async def present_check(
 
 
 async def receipt_copy(
-    uow: UnitOfWork, check_id: int, staff_id: int, receipts: ReceiptBus | None
+    uow: UnitOfWork,
+    check_id: int,
+    staff_id: int,
+    receipts: ReceiptBus | None,
+    key: str | None = None,
 ) -> int:
-    """The guest asks for the receipt again: printed headed COPY. Audited."""
+    """The guest asks for the receipt again: printed headed COPY. Audited; one tap, one copy."""
     session = uow.session
+    claim = await idempotency.claim(session, key, "receipt_copy", {"check": check_id})
+    if claim.replay is not None:
+        return int(claim.replay["printed"])
     row = (
         await session.execute(select(Check.number, Check.status).where(Check.id == check_id))
     ).first()
@@ -115,6 +122,7 @@ async def receipt_copy(
     await audit.record(
         session, "reprint_receipt", f"check:{check_id}", actor_id=staff_id, printed=printed
     )
+    await idempotency.remember(session, claim, {"printed": printed})
     return printed
 
 

@@ -17,6 +17,7 @@ from app.orders.forms import idem_key, pin_gate, staff_id
 from app.platform.approvals import managers_on_duty
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.web import current, is_htmx, render
 
 Req = Request[Any, Any, Any]
@@ -101,7 +102,7 @@ class PresentController(Controller):
         )
         return _go(request, f"/checks/{check_id}/bill", _lock_cookie(request, None))
 
-    @post("/print")
+    @post("/print", opt=KEYED)
     async def print_check(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Template:
@@ -117,7 +118,7 @@ class PresentController(Controller):
         message = _printed_message(done.printed, done.reprint, "The check was")
         return await self._panel(request, uow, check_id, message)
 
-    @post("/show")
+    @post("/show", opt=KEYED)
     async def show_check(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -129,10 +130,13 @@ class PresentController(Controller):
         # guest's bill has nowhere of the server's to go; the lock refuses it anyway.
         return _go(request, f"/checks/{check_id}/bill/guest", _lock_cookie(request, check_id))
 
-    @post("/receipt")
+    @post("/receipt", opt=KEYED)
     async def print_receipt_copy(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Template:
-        printed = await receipt_copy(uow, check_id, staff_id(request), request.app.state.receipts)
+        form = await request.form()
+        printed = await receipt_copy(
+            uow, check_id, staff_id(request), request.app.state.receipts, idem_key(form)
+        )
         message = _printed_message(printed, False, "A receipt copy was")
         return await self._panel(request, uow, check_id, message)

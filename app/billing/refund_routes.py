@@ -19,6 +19,7 @@ from app.orders.views import check_view
 from app.platform.approvals import managers_on_duty
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 
 
 def _payment_id(raw: object) -> int:
@@ -64,7 +65,7 @@ class RefundController(Controller):
             },
         )
 
-    @post("/refund")
+    @post("/refund", opt=KEYED)
     async def refund(
         self,
         request: Request[Any, Any, Any],
@@ -92,7 +93,7 @@ class RefundController(Controller):
         )
         return await pay_panel(request, uow, check_id, message="Refund recorded.")
 
-    @post("/tip")
+    @post("/tip", opt=KEYED)
     async def adjust_tip(
         self,
         request: Request[Any, Any, Any],

@@ -29,6 +29,7 @@ from app.orders.forms import idem_key, staff_id
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.inputs import form_text
 from app.platform.realtime import stream
 from app.platform.web import money_exponent, render
@@ -129,7 +130,7 @@ class PaymentController(Controller):
 
         await stream(socket, [f"check:{check_id}"], on_event)
 
-    @post("/cash")
+    @post("/cash", opt=KEYED)
     async def pay_cash(
         self,
         request: Request[Any, Any, Any],
@@ -154,7 +155,7 @@ class PaymentController(Controller):
         )
         return await pay_panel(request, uow, check_id, result=result)
 
-    @post("/card")
+    @post("/card", opt=KEYED)
     async def charge_card(
         self,
         request: Request[Any, Any, Any],

@@ -16,6 +16,7 @@ from app.core.errors import BadInput
 from app.orders.forms import idem_key, ids, int_field, staff_id
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.web import is_htmx, render
 
 Req = Request[Any, Any, Any]
@@ -53,7 +54,7 @@ class SplitController(Controller):
             fragment="billing/_split.html",
         )
 
-    @post("/seat")
+    @post("/seat", opt=KEYED)
     async def by_seat(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -67,7 +68,7 @@ class SplitController(Controller):
         )
         return await _screen(request, uow, check_id, f"Split by seat into {len(parts)} checks.")
 
-    @post("/even")
+    @post("/even", opt=KEYED)
     async def evenly(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -83,7 +84,7 @@ class SplitController(Controller):
         )
         return await _screen(request, uow, check_id, f"Split evenly {count} ways.")
 
-    @post("/items")
+    @post("/items", opt=KEYED)
     async def by_items(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -105,7 +106,7 @@ class SplitController(Controller):
             "Moved to the other check." if target else "Moved onto a new check.",
         )
 
-    @post("/share")
+    @post("/share", opt=KEYED)
     async def share(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -119,7 +120,7 @@ class SplitController(Controller):
         )
         return await _screen(request, uow, check_id, f"Shared {len(holders)} ways.")
 
-    @post("/merge")
+    @post("/merge", opt=KEYED)
     async def merge(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -131,7 +132,7 @@ class SplitController(Controller):
         )
         return await _screen(request, uow, check_id, "Put back together.")
 
-    @post("/undo")
+    @post("/undo", opt=KEYED)
     async def undo(
         self, request: Req, check_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:

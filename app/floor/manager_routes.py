@@ -20,6 +20,7 @@ from app.floor.forms import key, maybe_id, text, whole
 from app.floor.geometry import SHAPES
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.web import current, is_htmx, render
 
 Req = Request[Any, Any, Any]
@@ -94,7 +95,7 @@ class LayoutController(Controller):
         context = await _layout_context(request, uow.session, floor_id, table_id)
         return render(request, "floor/layout.html", context, fragment="floor/_layout_panel.html")
 
-    @post("/floor/layout/tables")
+    @post("/floor/layout/tables", opt=KEYED)
     async def add_table(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         form = await request.form()
         floor_id = whole(form, "floor", "Floor")
@@ -107,7 +108,7 @@ class LayoutController(Controller):
         )
         return await _after_change(request, uow, table_id, floor_id, board=True)
 
-    @post("/floor/tables/{table_id:int}/move")
+    @post("/floor/tables/{table_id:int}/move", opt=KEYED)
     async def move_table(
         self, request: Req, table_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -117,7 +118,7 @@ class LayoutController(Controller):
         await layout.move_table(uow, location.id, table_id, x, y, key(form))
         return await _after_change(request, uow, table_id, await _floor_of(uow, table_id))
 
-    @post("/floor/tables/{table_id:int}/resize")
+    @post("/floor/tables/{table_id:int}/resize", opt=KEYED)
     async def resize_table(
         self, request: Req, table_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -127,7 +128,7 @@ class LayoutController(Controller):
         await layout.resize_table(uow, location.id, table_id, width, height, key(form))
         return await _after_change(request, uow, table_id, await _floor_of(uow, table_id))
 
-    @post("/floor/tables/{table_id:int}/rotate")
+    @post("/floor/tables/{table_id:int}/rotate", opt=KEYED)
     async def rotate_table(
         self, request: Req, table_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -137,7 +138,7 @@ class LayoutController(Controller):
         await layout.rotate_table(uow, location.id, table_id, degrees, key(form))
         return await _after_change(request, uow, table_id, await _floor_of(uow, table_id))
 
-    @post("/floor/tables/{table_id:int}/details")
+    @post("/floor/tables/{table_id:int}/details", opt=KEYED)
     async def edit_table(
         self, request: Req, table_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -149,7 +150,7 @@ class LayoutController(Controller):
         await layout.edit_table(uow, location.id, table_id, new, _manager(request), key(form))
         return await _after_change(request, uow, table_id, await _floor_of(uow, table_id))
 
-    @post("/floor/tables/{table_id:int}/archive")
+    @post("/floor/tables/{table_id:int}/archive", opt=KEYED)
     async def remove_table(
         self, request: Req, table_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -160,7 +161,7 @@ class LayoutController(Controller):
         )
         return await _after_change(request, uow, None, floor_id, board=True)
 
-    @post("/floor/layout/floors")
+    @post("/floor/layout/floors", opt=KEYED)
     async def add_floor(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         form = await request.form()
         location = request.app.state.location

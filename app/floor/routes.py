@@ -23,6 +23,7 @@ from app.floor.manager_routes import LayoutController, SectionsController
 from app.orders import service as orders
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.inputs import raw_value
 from app.platform.realtime import stream
 from app.platform.web import current, is_htmx, principal_of, render, render_html
@@ -107,7 +108,7 @@ class DiningRoomController(Controller):
         context = {"table": table, "can_seat": True}
         return render(request, "floor/open.html", context, fragment="floor/_open.html")
 
-    @post("/floor/tables/{table_id:int}/open", opt={"roles": FLOOR})
+    @post("/floor/tables/{table_id:int}/open", opt={**KEYED, "roles": FLOOR})
     async def open_table(
         self,
         request: Request[Any, Any, Any],

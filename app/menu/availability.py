@@ -9,7 +9,7 @@ every screen redraws that item from the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.availability import availability
 from app.core.errors import BadInput, NotFound
 from app.menu.models import Category, MenuItem
-from app.platform import audit
+from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
 from app.platform.models import Location
 
@@ -56,11 +56,19 @@ async def eighty_six(
     until: datetime | None,
     *,
     device_id: int | None = None,
+    minutes: int | None = None,
+    key: str | None = None,
 ) -> None:
-    """Take an item off: until someone brings it back (``until=None``) or until a time.
-
+    """Take an item off: until someone brings it back (``until=None``), until a time, or for
+    ``minutes`` from now (counted here, so a retry of "30 minutes" is the same request).
     ``staff_id`` is None when a paired kitchen screen does it (then ``device_id`` says which).
     """
+    asked = {"item": item_id, "until": until, "minutes": minutes}
+    claim = await idempotency.claim(uow.session, key, "eighty_six", asked)
+    if claim.replay is not None:
+        return
+    if minutes is not None:
+        until = datetime.now(UTC) + timedelta(minutes=minutes)
     if until is not None:
         if until.tzinfo is None:
             raise ValueError("until must be timezone-aware")
@@ -77,13 +85,22 @@ async def eighty_six(
         device=device_id,
     )
     announce_item(uow, item_id)
+    await idempotency.remember(uow.session, claim, {})
 
 
 async def bring_back(
-    uow: UnitOfWork, item_id: int, staff_id: int | None, *, device_id: int | None = None
+    uow: UnitOfWork,
+    item_id: int,
+    staff_id: int | None,
+    *,
+    device_id: int | None = None,
+    key: str | None = None,
 ) -> None:
     """Put an item back on. A countdown that ran out is cleared too (otherwise it stays 86'd);
     a countdown with portions left is kept."""
+    claim = await idempotency.claim(uow.session, key, "bring_back", {"item": item_id})
+    if claim.replay is not None:
+        return
     name = await _change_item(
         uow,
         item_id,
@@ -100,6 +117,7 @@ async def bring_back(
         device=device_id,
     )
     announce_item(uow, item_id)
+    await idempotency.remember(uow.session, claim, {})
 
 
 async def set_countdown(
@@ -109,9 +127,14 @@ async def set_countdown(
     staff_id: int | None,
     *,
     device_id: int | None = None,
+    key: str | None = None,
 ) -> None:
     """How many are left tonight (None: no limit). 0 86s the item. A count above zero means
     "we have N", so it also lifts an 86 made by hand."""
+    asked = {"item": item_id, "count": count}
+    claim = await idempotency.claim(uow.session, key, "set_countdown", asked)
+    if claim.replay is not None:  # a send may have counted down since: keep its count
+        return
     if count is not None and not 0 <= count <= MAX_COUNTDOWN:
         raise BadInput(f"Portions left must be between 0 and {MAX_COUNTDOWN}.")
     values: dict[str, object] = {"countdown": count}
@@ -128,6 +151,7 @@ async def set_countdown(
         device=device_id,
     )
     announce_item(uow, item_id)
+    await idempotency.remember(uow.session, claim, {})
 
 
 async def consume_countdown(session: AsyncSession, counts: dict[int, int]) -> list[int]:

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
+from app.api.common import IdempotencyKey
 from app.core.errors import BadInput, NotFound
 from app.core.inputs import is_id, is_whole
 from app.menu import availability as menu
@@ -195,14 +196,18 @@ class MenuApiController(Controller):
         item_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
         data: JSONBody[EightySixIn | None] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, Any]:
         body = data or EightySixIn()
         if body.until is not None and body.minutes is not None:
             raise BadInput("Send either until or minutes, not both.")
-        until = body.until or _until(_minutes(body.minutes))
-        if until is not None and until.tzinfo is None:
+        if body.until is not None and body.until.tzinfo is None:
             raise BadInput("Give until with its time zone, e.g. 2026-11-20T21:30:00-05:00.")
-        await menu.eighty_six(uow, item_id, until=until, **_who(request))
+        # Minutes are counted from now by the command, so a retry is the same request.
+        minutes = _minutes(body.minutes)
+        await menu.eighty_six(
+            uow, item_id, until=body.until, minutes=minutes, key=idempotency_key, **_who(request)
+        )
         return (await menu.item_state(uow.session, item_id)).as_json()
 
     @post("/items/{item_id:int}/back", status_code=200)
@@ -211,8 +216,9 @@ class MenuApiController(Controller):
         request: Request[Any, Any, Any],
         item_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, Any]:
-        await menu.bring_back(uow, item_id, **_who(request))
+        await menu.bring_back(uow, item_id, key=idempotency_key, **_who(request))
         return (await menu.item_state(uow.session, item_id)).as_json()
 
     @post("/items/{item_id:int}/countdown", status_code=200)
@@ -222,8 +228,9 @@ class MenuApiController(Controller):
         item_id: FromPath[int],
         data: JSONBody[CountdownIn],
         uow: NamedDependency[UnitOfWork],
+        idempotency_key: IdempotencyKey = None,
     ) -> dict[str, Any]:
-        await menu.set_countdown(uow, item_id, data.count, **_who(request))
+        await menu.set_countdown(uow, item_id, data.count, key=idempotency_key, **_who(request))
         return (await menu.item_state(uow.session, item_id)).as_json()
 
 

@@ -15,7 +15,7 @@ from app.orders.firing import to_kitchen
 from app.orders.models import CheckLine
 from app.orders.service import announce_check, bump_version, lock_open_check
 from app.orders.views import check_view
-from app.platform import audit
+from app.platform import audit, idempotency
 from app.platform.approvals import Approval
 from app.platform.db import UnitOfWork
 from app.platform.kitchen import KitchenBus
@@ -29,6 +29,11 @@ async def _keep_paid_covered(uow: UnitOfWork, check_id: int, what: str) -> None:
     view = await check_view(uow.session, check_id)
     if view.paid and view.balance < 0:
         raise Conflict(f"A payment was already taken; this {what} would need a refund.")
+
+
+def _with(asked: dict[str, object], approval: Approval) -> dict[str, object]:
+    """What a key stands for: the request and who approved it (never the PIN)."""
+    return {**asked, "proposer": approval.proposer_id, "approver": approval.approver_id}
 
 
 def _reason(text: str, what: str) -> str:
@@ -48,9 +53,14 @@ async def void_line(
     waste: bool,
     approval: Approval,
     kitchen: KitchenBus,
+    key: str | None = None,
 ) -> None:
     """Take a fired line off the check; the kitchen is told to stop."""
     session = uow.session
+    asked = {"check": check_id, "line": line_id, "reason": reason, "waste": waste}
+    claim = await idempotency.claim(session, key, "void_line", _with(asked, approval))
+    if claim.replay is not None:  # a second void ticket would stop the kitchen twice
+        return
     why = _reason(reason, "void")
     check = await lock_open_check(session, check_id)
     line = await session.get(CheckLine, line_id, with_for_update=True)
@@ -88,13 +98,23 @@ async def void_line(
     )
     check = await bump_version(session, check)
     announce_check(uow, check)
+    await idempotency.remember(session, claim, {})
 
 
 async def comp_line(
-    uow: UnitOfWork, check_id: int, line_id: int, reason: str, approval: Approval
+    uow: UnitOfWork,
+    check_id: int,
+    line_id: int,
+    reason: str,
+    approval: Approval,
+    key: str | None = None,
 ) -> None:
     """Give a line away: it stays on the check and its price comes off the total."""
     session = uow.session
+    asked = {"check": check_id, "line": line_id, "reason": reason}
+    claim = await idempotency.claim(session, key, "comp_line", _with(asked, approval))
+    if claim.replay is not None:
+        return
     why = _reason(reason, "comp")
     check = await lock_open_check(session, check_id)
     line = await session.get(CheckLine, line_id, with_for_update=True)
@@ -127,3 +147,4 @@ async def comp_line(
     )
     check = await bump_version(session, check)
     announce_check(uow, check)
+    await idempotency.remember(session, claim, {})

@@ -225,13 +225,23 @@ async def fire_all(
 
 
 async def hold_line(
-    uow: UnitOfWork, check_id: int, line_id: int, staff_id: int, hold: bool, kitchen: KitchenBus
+    uow: UnitOfWork,
+    check_id: int,
+    line_id: int,
+    staff_id: int,
+    hold: bool,
+    kitchen: KitchenBus,
+    key: str | None = None,
 ) -> None:
     """Keep one line back when its course fires (or let it go again).
 
     Releasing a held line whose course has already been fired sends it straight in.
     """
     session = uow.session
+    asked = {"check": check_id, "line": line_id, "hold": hold}
+    claim = await idempotency.claim(session, key, "hold_line", asked)
+    if claim.replay is not None:
+        return
     check = await lock_open_check(session, check_id)
     line = await session.get(CheckLine, line_id, with_for_update=True)
     if line is None or line.check_id != check.id:
@@ -255,3 +265,4 @@ async def hold_line(
     )
     check = await bump_version(session, check)
     announce_check(uow, check)
+    await idempotency.remember(session, claim, {})

@@ -45,7 +45,7 @@ def options(form: FormMultiDict) -> list[int]:
 
 
 def idem_key(form: FormMultiDict) -> str | None:
-    return inputs.form_text(form, "key", "The form's key", limit=200) or None
+    return inputs.form_key(form)
 
 
 def text(form: FormMultiDict, name: str) -> str:

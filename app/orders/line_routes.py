@@ -17,6 +17,7 @@ from app.orders.views import check_view, other_open_checks
 from app.platform.approvals import managers_on_duty
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 
 Req = Request[Any, Any, Any]
 
@@ -51,7 +52,7 @@ class LineController(Controller):
             },
         )
 
-    @post("/hold")
+    @post("/hold", opt=KEYED)
     async def hold(
         self,
         request: Req,
@@ -62,10 +63,12 @@ class LineController(Controller):
         form = await request.form()
         on = text(form, "hold") != "0"
         kitchen = request.app.state.kitchen
-        await firing.hold_line(uow, check_id, line_id, staff_id(request), on, kitchen)
+        await firing.hold_line(
+            uow, check_id, line_id, staff_id(request), on, kitchen, idem_key(form)
+        )
         return await check_panel(request, uow, check_id)
 
-    @post("/repeat")
+    @post("/repeat", opt=KEYED)
     async def repeat(
         self,
         request: Req,
@@ -77,7 +80,7 @@ class LineController(Controller):
         added = await party.repeat_line(uow, check_id, line_id, staff_id(request), idem_key(form))
         return await check_panel(request, uow, check_id, added=added)
 
-    @post("/seat")
+    @post("/seat", opt=KEYED)
     async def seat(
         self,
         request: Req,
@@ -87,10 +90,10 @@ class LineController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         seat = int_field(form, "seat", "Seat")
-        await moves.move_to_seat(uow, check_id, line_id, seat, staff_id(request))
+        await moves.move_to_seat(uow, check_id, line_id, seat, staff_id(request), idem_key(form))
         return await check_panel(request, uow, check_id)
 
-    @post("/clear")
+    @post("/clear", opt=KEYED)
     async def clear(
         self,
         request: Req,
@@ -98,10 +101,11 @@ class LineController(Controller):
         line_id: FromPath[int],
         uow: NamedDependency[UnitOfWork],
     ) -> Response[Any]:
-        await service.clear_line(uow, check_id, line_id, staff_id(request))
+        form = await request.form()
+        await service.clear_line(uow, check_id, line_id, staff_id(request), idem_key(form))
         return await check_panel(request, uow, check_id)
 
-    @post("/void")
+    @post("/void", opt=KEYED)
     async def void(
         self,
         request: Req,
@@ -119,10 +123,11 @@ class LineController(Controller):
             text(form, "waste") == "1",
             approval,
             request.app.state.kitchen,
+            idem_key(form),
         )
         return await check_panel(request, uow, check_id, message="Voided; the kitchen was told.")
 
-    @post("/comp")
+    @post("/comp", opt=KEYED)
     async def comp(
         self,
         request: Req,
@@ -132,5 +137,7 @@ class LineController(Controller):
     ) -> Response[Any]:
         form = await request.form()
         approval = await manager_approval(request, uow, form)
-        await corrections.comp_line(uow, check_id, line_id, text(form, "reason"), approval)
+        await corrections.comp_line(
+            uow, check_id, line_id, text(form, "reason"), approval, idem_key(form)
+        )
         return await check_panel(request, uow, check_id, message="Comped.")

@@ -26,7 +26,7 @@ from app.orders.service import (
     lock_open_check,
     merged_into,
 )
-from app.platform import audit
+from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
 
 
@@ -58,9 +58,15 @@ def _valid_seat(seat: int | None, check: LockedCheck) -> None:
         raise BadInput(f"Seat {seat} is not at that table (seats 1–{check.guest_count}).")
 
 
-async def transfer_check(uow: UnitOfWork, check_id: int, table_id: int, staff_id: int) -> None:
+async def transfer_check(
+    uow: UnitOfWork, check_id: int, table_id: int, staff_id: int, key: str | None = None
+) -> None:
     """The party moves to another table; it must be free."""
     session = uow.session
+    asked = {"check": check_id, "table": table_id}
+    claim = await idempotency.claim(session, key, "transfer_check", asked)
+    if claim.replay is not None:  # already moved: "already at table 5" would read as a failure
+        return
     check = await lock_open_check(session, check_id)
     target = await table_ref(session, table_id)
     if check.table_id == target.id:
@@ -89,6 +95,7 @@ async def transfer_check(uow: UnitOfWork, check_id: int, table_id: int, staff_id
         uow.announce("floor", {"table": check.table_id})
     check = await bump_version(session, check)
     announce_check(uow, replace(check, table_id=target.id))
+    await idempotency.remember(session, claim, {})
 
 
 async def move_lines(
@@ -98,9 +105,14 @@ async def move_lines(
     to_check: int,
     seat: int | None,
     staff_id: int,
+    key: str | None = None,
 ) -> int:
     """Move lines to another open check (and onto a seat there, or shared)."""
     session = uow.session
+    asked = {"from": from_check, "lines": sorted(line_ids), "to": to_check, "seat": seat}
+    claim = await idempotency.claim(session, key, "move_lines", asked)
+    if claim.replay is not None:
+        return int(claim.replay["moved"])
     if not line_ids:
         raise BadInput("Pick the lines to move.")
     source, target = await _lock_pair(uow, from_check, to_check)
@@ -126,13 +138,23 @@ async def move_lines(
     )
     for check in (source, target):
         announce_check(uow, await bump_version(session, check))
+    await idempotency.remember(session, claim, {"moved": len(lines)})
     return len(lines)
 
 
 async def move_to_seat(
-    uow: UnitOfWork, check_id: int, line_id: int, seat: int | None, staff_id: int
+    uow: UnitOfWork,
+    check_id: int,
+    line_id: int,
+    seat: int | None,
+    staff_id: int,
+    key: str | None = None,
 ) -> None:
     session = uow.session
+    asked = {"check": check_id, "line": line_id, "seat": seat}
+    claim = await idempotency.claim(session, key, "move_to_seat", asked)
+    if claim.replay is not None:
+        return
     check = await lock_open_check(session, check_id)
     _valid_seat(seat, check)
     line = await session.get(CheckLine, line_id, with_for_update=True)
@@ -143,11 +165,19 @@ async def move_to_seat(
         session, "move_to_seat", f"check:{check.id}", actor_id=staff_id, line=line.name, seat=seat
     )
     announce_check(uow, await bump_version(session, check))
+    await idempotency.remember(session, claim, {})
 
 
-async def merge_checks(uow: UnitOfWork, into_id: int, from_id: int, staff_id: int) -> int:
+async def merge_checks(
+    uow: UnitOfWork, into_id: int, from_id: int, staff_id: int, key: str | None = None
+) -> int:
     """Every line of one check moves onto another; the emptied check ends as 'merged'."""
     session = uow.session
+    claim = await idempotency.claim(
+        session, key, "merge_checks", {"into": into_id, "from": from_id}
+    )
+    if claim.replay is not None:  # the other check is already gone: a retry must not fail
+        return int(claim.replay["moved"])
     into, source = await _lock_pair(uow, into_id, from_id)
     await _refuse_if_paid(session, source, "Merge")
     # The other party's seats are numbered after this party's: seat 1 there is seat n+1 here.
@@ -205,4 +235,5 @@ async def merge_checks(uow: UnitOfWork, into_id: int, from_id: int, staff_id: in
     )
     announce_check(uow, await bump_version(session, into))
     announce_check(uow, await bump_version(session, source))
+    await idempotency.remember(session, claim, {"moved": len(moved)})
     return len(moved)

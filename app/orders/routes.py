@@ -16,6 +16,7 @@ from app.orders.forms import check_panel, idem_key, int_field, options, text
 from app.orders.views import check_view
 from app.platform.auth import FLOOR
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.realtime import stream
 from app.platform.web import current, render, render_html
 
@@ -66,7 +67,7 @@ class CheckController(Controller):
             },
         )
 
-    @post("/lines")
+    @post("/lines", opt=KEYED)
     async def add_line(
         self,
         request: Request[Any, Any, Any],
@@ -87,7 +88,7 @@ class CheckController(Controller):
         line_id = await service.add_line(uow, check_id, new, staff.staff_id, key=idem_key(form))
         return await check_panel(request, uow, check_id, added=line_id)
 
-    @post("/send")
+    @post("/send", opt=KEYED)
     async def send(
         self,
         request: Request[Any, Any, Any],

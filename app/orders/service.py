@@ -242,10 +242,17 @@ async def add_line(
     return int(line_id)
 
 
-async def clear_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int) -> None:
+async def clear_line(
+    uow: UnitOfWork, check_id: int, line_id: int, staff_id: int, key: str | None = None
+) -> None:
     """Take a line that was never fired off the check (new or held): nothing was cooked,
     so no approval. A fired line needs a void."""
     session = uow.session
+    claim = await idempotency.claim(
+        session, key, "clear_line", {"check": check_id, "line": line_id}
+    )
+    if claim.replay is not None:
+        return
     check = await lock_open_check(session, check_id)
     line = await session.get(CheckLine, line_id, with_for_update=True)
     if line is None or line.check_id != check.id:
@@ -264,6 +271,7 @@ async def clear_line(uow: UnitOfWork, check_id: int, line_id: int, staff_id: int
     )
     check = await bump_version(session, check)
     announce_check(uow, check)
+    await idempotency.remember(session, claim, {})
 
 
 async def reprice_open_checks(uow: UnitOfWork, location_id: int) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import BadInput, BrigadeError, NotFound
-from app.platform import audit
+from app.core.errors import BadInput, BrigadeError, Conflict, NotFound
+from app.platform import audit, idempotency
 from app.platform.auth import PinGate, PinLimits, sign_in_counting_failures
 from app.platform.auth import token_digest as _digest
 from app.platform.db import UnitOfWork
@@ -37,12 +37,26 @@ class Caller:
 
 
 async def issue_api_key(
-    session: AsyncSession, location_id: int, name: str, manager_id: int | None
+    session: AsyncSession,
+    location_id: int,
+    name: str,
+    manager_id: int | None,
+    request_key: str | None = None,
 ) -> tuple[int, str]:
-    """Make a key; returns (id, key). The key is never stored, so show it now."""
+    """Make a key; returns (id, key). The key is never stored, so show it now.
+
+    A second submit of the same form (``request_key``) makes no second key, and cannot show
+    the first one again either (its secret is kept nowhere): it is refused with what to do.
+    """
     name = " ".join(name.split())
     if not name or len(name) > 80:
         raise BadInput("Name the key after who uses it (1 to 80 characters).")
+    claim = await idempotency.claim(session, request_key, "issue_api_key", {"name": name})
+    if claim.replay is not None:
+        raise Conflict(
+            f"The key “{name}” was already issued by this form, and a key is shown only once."
+            " If it was not copied, revoke it below and issue another."
+        )
     key = "brg_" + secrets.token_urlsafe(32)
     key_id = await session.scalar(
         insert(ApiKey)
@@ -53,6 +67,7 @@ async def issue_api_key(
     await audit.record(
         session, "api_key_issued", f"api_key:{key_id}", actor_id=manager_id, detail={"name": name}
     )
+    await idempotency.remember(session, claim, {"api_key": key_id})
     return key_id, key
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -18,6 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, Conflict
 from app.platform.models import IdempotencyKey
+
+#: The mark of a screen's POST handler that hands its form's ``key`` field to its command:
+#: ``@post("/path", opt=KEYED)`` (with roles: ``opt={**KEYED, "roles": ...}``). An API handler's
+#: mark is its ``idempotency_key: IdempotencyKey = None`` parameter (the Idempotency-Key
+#: header). tests/web/test_every_post_is_retry_safe.py refuses a POST route with neither
+#: unless it is listed there as naturally idempotent, with the reason (docs/idempotency.md).
+KEYED = MappingProxyType({"retry_safe": "key"})
 
 _KEYS = cast(Table, IdempotencyKey.__table__)
 # Built once: these run on every command that carries a key (every payment).

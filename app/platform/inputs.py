@@ -14,7 +14,16 @@ from litestar.datastructures import FormMultiDict
 
 from app.core.inputs import MAX_ID, clean_text, parse_id, parse_whole
 
-__all__ = ["MAX_ID", "form_id", "form_ids", "form_text", "form_whole", "raw", "raw_value"]
+__all__ = [
+    "MAX_ID",
+    "form_id",
+    "form_ids",
+    "form_key",
+    "form_text",
+    "form_whole",
+    "raw",
+    "raw_value",
+]
 
 
 def raw_value(value: Any) -> str:
@@ -31,6 +40,12 @@ def form_text(
 ) -> str:
     """Free text (a note, a name, a reason): no control characters, at most ``limit``."""
     return clean_text(raw(form, name), label or name.capitalize(), limit=limit)
+
+
+def form_key(form: FormMultiDict) -> str | None:
+    """The idempotency key the page put in the form (docs/idempotency.md): a double tap
+    sends it twice and its command runs once. None when the form has none."""
+    return form_text(form, "key", "The form's key", limit=200) or None
 
 
 def form_whole(

@@ -15,6 +15,8 @@ from app.core.errors import BrigadeError
 from app.platform import api_keys, auth, pin_throttle
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
+from app.platform.inputs import form_key
 from app.platform.models import ROLES, StaffSession
 from app.platform.web import current, render
 from app.staff.common import go
@@ -61,7 +63,8 @@ async def staff_screen(
             uow, max(settings.session_idle_minutes, settings.api_session_idle_minutes)
         ),
         "keys": await api_keys.api_keys(uow.session, location_id),
-        "new_key": new_key,
+        # Not "new_key": that is the template global that makes a form's idempotency key.
+        "issued_key": new_key,
         "error": error,
         "free_tries": settings.pin_free_tries,
     }
@@ -98,7 +101,7 @@ class StaffAdminController(Controller):
         await auth.revoke_staff_sessions(uow.session, staff_id, current(request).staff_id)
         return go(request, "/staff")
 
-    @post("/api-keys")
+    @post("/api-keys", opt=KEYED)
     async def issue_api_key(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Template:
@@ -109,6 +112,7 @@ class StaffAdminController(Controller):
                 request.app.state.location.id,
                 str(form.get("name", "")),
                 current(request).staff_id,
+                form_key(form),
             )
         except BrigadeError as refusal:
             return await staff_screen(

@@ -15,7 +15,7 @@ from app.orders import corrections
 from app.platform.approvals import approve
 from app.platform.auth import PinGate
 from app.platform.db import UnitOfWork
-from kds import service, views
+from kds import bumps, service, views
 from kds.models import Ticket
 from kds.reads import load_tickets
 from tests.conftest import PINS, STAFF_IDS
@@ -47,7 +47,7 @@ async def test_void_after_fire_reaches_the_station_struck_and_must_be_cleared(
     assert await load_tickets(session, open_at_cold) == [fire, void]
     assert await load_tickets(session, Ticket.id.in_([void.id, fire.id])) == [fire, void]
     # A void makes nothing: clearing it needs no allergy confirmation.
-    await uow_factory(service.bump_ticket, cold, void.id, ODE)
+    await uow_factory(bumps.bump_ticket, cold, void.id, ODE)
     session.expire_all()
     assert [t.id for t in await views.open_tickets(session, cold)] == [fire.id]
 
@@ -60,9 +60,9 @@ async def test_two_screens_bump_the_same_ticket_at_once_and_exactly_one_wins(
     )
     async with sessionmaker_() as first, sessionmaker_() as second:
         left = UnitOfWork(first)
-        await service.bump_ticket(left, ticket.station_id, ticket.id, ODE)
+        await bumps.bump_ticket(left, ticket.station_id, ticket.id, ODE)
         right = asyncio.create_task(
-            service.bump_ticket(UnitOfWork(second), ticket.station_id, ticket.id, ODE)
+            bumps.bump_ticket(UnitOfWork(second), ticket.station_id, ticket.id, ODE)
         )
         await asyncio.sleep(0.2)
         assert not right.done(), "the second bump must wait for the first, not race past it"

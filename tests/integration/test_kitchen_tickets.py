@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.orders import firing
 from app.orders import service as orders
 from app.orders.models import Check, CheckLine
+from kds.bumps import bump_ticket
 from kds.models import Ticket, TicketItem
-from kds.service import bump_ticket, open_tickets, tickets_after
+from kds.service import open_tickets, tickets_after
 from tests.conftest import STAFF_IDS
 from tests.demo_ids import item_id, option_id, station_id, table_id
 from tests.integration.test_many_hands import kitchen

@@ -147,14 +147,26 @@ async def test_comp_takes_the_price_off_the_total(client: Client, session: Async
 
 async def test_party_details_show_on_the_check(client: Client, session: AsyncSession) -> None:
     check, headers = await _order(client, session, "Maria", "8")
+    drawn = await client.get(f"{check}/table", headers=headers)
+    version = re.search(r'name="version" value="(\d+)"', drawn.text)
+    assert version, "the sheet carries the version it was drawn from"
     saved = await client.post(
         f"{check}/party",
-        data={"guests": "4", "allergies": "seat 2 peanuts", "notes": "birthday"},
+        data={
+            "guests": "4",
+            "allergies": "seat 2 peanuts",
+            "notes": "birthday",
+            "version": version.group(1),
+        },
         headers=headers,
     )
     assert saved.status_code == 200
     assert "ALLERGY" in saved.text and "seat 2 peanuts" in saved.text and "4 guests" in saved.text
-    bad = await client.post(f"{check}/party", data={"guests": "0"}, headers=headers)
+    bad = await client.post(
+        f"{check}/party",
+        data={"guests": "0", "version": str(int(version.group(1)) + 1)},
+        headers=headers,
+    )
     assert bad.status_code == 422 and "between 1 and 99" in bad.text
     sheet = await client.get(f"{check}/table", headers=headers)
     assert 'value="seat 2 peanuts"' in sheet.text
