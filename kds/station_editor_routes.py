@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from app.backoffice.forms import run_form
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.inputs import raw_value
 from app.platform.web import current, render
 from kds import station_editor
@@ -49,7 +50,7 @@ class StationEditorController(Controller):
     async def stations_page(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         return await _page(request, uow)
 
-    @post("/")
+    @post("/", opt=KEYED)
     async def add_station(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         typed = await _typed(request)
 

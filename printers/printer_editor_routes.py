@@ -14,6 +14,7 @@ from app.backoffice.forms import run_form
 from app.core.inputs import parse_id
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.inputs import raw_value
 from app.platform.models import Device
 from app.platform.web import current, render
@@ -75,7 +76,7 @@ class PrinterEditorController(Controller):
 
         return await run_form(request, uow, command, redraw, BACK)
 
-    @post("/")
+    @post("/", opt=KEYED)
     async def add_printer(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         async def change(typed: dict[str, str], where: int, who: int) -> None:
             draft = printer_editor.printer_draft(typed)

@@ -12,6 +12,7 @@ from app.backoffice.forms import run_form
 from app.billing import discount_list
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.inputs import raw_value
 from app.platform.web import current, money_exponent, render
 
@@ -61,7 +62,7 @@ class DiscountListController(Controller):
     async def discounts_page(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         return await _page(request, uow)
 
-    @post("/")
+    @post("/", opt=KEYED)
     async def add_discount(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         typed = await _typed(request)
 

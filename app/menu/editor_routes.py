@@ -17,6 +17,7 @@ from app.menu.drafts import category_draft, item_draft
 from app.menu.editor_pages import actor, answer, draw, exponent, fields, location_id
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.inputs import form_ids
 
 
@@ -39,7 +40,7 @@ class MenuEditorController(Controller):
     ) -> Response[Any]:
         return await draw(request, uow, "item", item_id=item_id)
 
-    @post("/categories")
+    @post("/categories", opt=KEYED)
     async def add_category(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -88,7 +89,7 @@ class MenuEditorController(Controller):
     ) -> Response[Any]:
         return await _archive_category(request, uow, category_id, archived=False)
 
-    @post("/items")
+    @post("/items", opt=KEYED)
     async def add_item(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:

@@ -13,6 +13,7 @@ from app.menu.drafts import group_draft, option_draft
 from app.menu.editor_pages import actor, answer, draw, exponent, fields, location_id
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 
 BACK = "/office/menu/modifiers"
 
@@ -27,7 +28,7 @@ class ModifierEditorController(Controller):
     ) -> Response[Any]:
         return await draw(request, uow, "modifiers")
 
-    @post("/")
+    @post("/", opt=KEYED)
     async def add_group(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -74,7 +75,7 @@ class ModifierEditorController(Controller):
     ) -> Response[Any]:
         return await _archive(request, uow, modifiers.archive_group, group_id, archived=False)
 
-    @post("/{group_id:int}/options")
+    @post("/{group_id:int}/options", opt=KEYED)
     async def add_option(
         self,
         request: Request[Any, Any, Any],

@@ -13,6 +13,7 @@ from app.menu.drafts import rate_draft
 from app.menu.editor_pages import actor, answer, draw, fields, location_id
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 
 BACK = "/office/taxes"
 
@@ -27,7 +28,7 @@ class TaxRateController(Controller):
     ) -> Response[Any]:
         return await draw(request, uow, "taxes")
 
-    @post("/")
+    @post("/", opt=KEYED)
     async def add_rate(
         self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:

@@ -46,6 +46,44 @@ CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 #: Route path -> why sending it twice changes nothing more than sending it once.
 NATURALLY_IDEMPOTENT: dict[str, str] = {
+    # The back office's menu, lists, stations and printers: adding takes a key; the rest set
+    # what the form shows, so the same form again leaves the same thing.
+    "/office/menu/categories/{category_id:int}": "Sets the category to the values on the form.",
+    "/office/menu/categories/{category_id:int}/archive": "Archiving what is archived keeps it.",
+    "/office/menu/categories/{category_id:int}/restore": "Restoring what is on keeps it on.",
+    "/office/menu/items/{item_id:int}": "Sets the item, and the groups it asks, to the form's.",
+    "/office/menu/items/{item_id:int}/archive": "Archiving what is archived keeps it.",
+    "/office/menu/items/{item_id:int}/restore": "Restoring what is on keeps it on.",
+    "/office/menu/import": "Rows are matched by category and item name: the same file again "
+    "changes each item to the same values and adds nothing.",
+    "/office/menu/modifiers/{group_id:int}": "Sets the group to the values on the form.",
+    "/office/menu/modifiers/{group_id:int}/archive": "Archiving what is archived keeps it.",
+    "/office/menu/modifiers/{group_id:int}/restore": "Restoring what is on keeps it on.",
+    "/office/menu/modifiers/options/{option_id:int}": "Sets the option to the form's values.",
+    "/office/menu/modifiers/options/{option_id:int}/archive": "Archiving keeps it archived.",
+    "/office/menu/modifiers/options/{option_id:int}/restore": "Restoring keeps it on.",
+    "/office/taxes/{rate_id:int}": "Sets the rate's name and percentage to the form's.",
+    "/office/taxes/{rate_id:int}/archive": "Archiving what is archived keeps it.",
+    "/office/taxes/{rate_id:int}/restore": "Restoring what is on keeps it on.",
+    "/office/discounts/{discount_id:int}": "Sets the discount to the values on the form.",
+    "/office/discounts/{discount_id:int}/offer": "Offering what is offered keeps it offered.",
+    "/office/discounts/{discount_id:int}/retire": "Retiring what is retired keeps it retired.",
+    "/office/stations/{station_id:int}": "Sets the station's name and timers to the form's.",
+    "/office/printers/{printer_id:int}": "Sets the printer's name, address and paper.",
+    "/office/printers/receipts": "Makes the printer picked the one receipt printer.",
+    "/office/printers/stations/{station_id:int}": "Sets the station's printer and backup.",
+    "/api/v1/office/menu/categories/{category_id:int}": "A PUT of the whole category.",
+    "/api/v1/office/menu/categories/{category_id:int}/archived": "A PUT of the archive flag.",
+    "/api/v1/office/menu/items/{item_id:int}": "A PUT of the whole item and its groups.",
+    "/api/v1/office/menu/items/{item_id:int}/archived": "A PUT of the archive flag.",
+    "/api/v1/office/menu/modifier-groups/{group_id:int}": "A PUT of the whole group.",
+    "/api/v1/office/menu/modifier-groups/{group_id:int}/archived": "A PUT of the archive flag.",
+    "/api/v1/office/menu/options/{option_id:int}": "A PUT of the whole option.",
+    "/api/v1/office/menu/options/{option_id:int}/archived": "A PUT of the archive flag.",
+    "/api/v1/office/tax-rates/{rate_id:int}": "A PUT of the whole rate.",
+    "/api/v1/office/tax-rates/{rate_id:int}/archived": "A PUT of the archive flag.",
+    "/api/v1/office/discounts/{discount_id:int}": "A PUT of the whole discount.",
+    "/api/v1/office/discounts/{discount_id:int}/offered": "A PUT of the offered flag.",
     "/setup": "Opens the restaurant once: while a location exists it opens nothing again and "
     "sends everyone to sign in.",
     "/office/settings": "Sets every setting to the value on the form: the same form again "
