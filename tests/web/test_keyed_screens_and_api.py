@@ -5,6 +5,7 @@ command POST."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Litestar
@@ -142,4 +143,6 @@ async def test_openapi_shows_the_idempotency_key_on_every_command_post(client: C
             for p in operations["post"].get("parameters", [])
         )
     ]
-    assert missing == [p for p in NATURALLY_IDEMPOTENT if p.startswith("/api/v1/")]
+    # Only POSTs: the back office's PUTs are listed there too, and a PUT sets a whole state.
+    posts = [re.sub(r":\w+}", "}", p) for p in NATURALLY_IDEMPOTENT if p.startswith("/api/v1/")]
+    assert missing == [p for p in posts if "post" in document["paths"].get(p, {})]
