@@ -160,6 +160,7 @@ async def service_in_progress(
         "path": "openapi.yaml",
         "course": "mains",
         "key_id": "1",  # the demo's API key
+        "device_id": "1",  # the demo's kitchen screen
     }
 
 
