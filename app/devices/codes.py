@@ -41,7 +41,7 @@ def read_code(typed: str) -> str:
     text = typed.strip()
     if not text:
         raise BadInput("Type the pairing code the screen shows.")
-    if has_control(text):
+    if has_control(text, lines=False):
         raise BadInput("The pairing code holds a control character (such as NUL); type it again.")
     if len(text) > 4 * LENGTH:
         raise BadInput(_SHAPE)

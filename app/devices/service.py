@@ -119,7 +119,7 @@ async def pair_with_code(
             f"No screen is showing {codes.shown(order.code)}. Check the code on the screen "
             "(it changes when the screen asks for a new one)."
         )
-    pairing, expired = found.tuple()
+    pairing, expired = found[0], found[1]
     if pairing.device_id is not None:
         raise Conflict(
             f"{codes.shown(order.code)} was already used: a code pairs one device, once. "
