@@ -16,7 +16,9 @@ from the connection's principal when needed (the print agent's is set by its own
   heard revoked.
 
 A closed socket's handler sees a disconnect on its next receive; what it still sends is
-dropped, so its own close (any code) never replaces ours.
+dropped, so its own close (any code) never replaces ours. Its own closes pass through the
+same path (``_Socket.close``), which also makes a close sent from another task than the one
+receiving work on granian.
 """
 
 from __future__ import annotations
@@ -41,19 +43,28 @@ DEVICES_CHANNEL = "devices"
 SWEEP_S = 15.0
 REVOKED_CODE = 4401
 REVOKED_REASON = "device revoked"
+#: The longest a close frame may take to leave (a client that stopped reading).
+CLOSE_WITHIN_S = 5.0
 
 
 class _Socket:
-    """One open websocket: its scope (for the principal), and a way to close it from outside."""
+    """One open websocket: its scope (for the principal), and a way to close it from outside.
+
+    A close, ours or the handler's, first gives back the server's pending receive: granian
+    (2.8) never sends a close frame while a receive is waiting, so a close sent from another
+    task than the one receiving would hang. Until the close frame is out, the handler's
+    receive waits and the app does not return, so the client sees our code, not the
+    server's own close.
+    """
 
     def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.scope = scope
         self.loop = asyncio.get_running_loop()
         self._receive, self._send = receive, send
         self._lock = asyncio.Lock()
-        self._cut = asyncio.Event()
+        self._closing = asyncio.Event()
+        self._closed = asyncio.Event()
         self._pending: asyncio.Future[ReceiveMessage] | None = None
-        self.closed = False
 
     @property
     def device_id(self) -> int | None:
@@ -63,38 +74,56 @@ class _Socket:
         return None
 
     async def receive(self) -> ReceiveMessage:
-        if not self._cut.is_set():
+        if not self._closing.is_set():
             if self._pending is None:
                 self._pending = asyncio.ensure_future(self._receive())
-            cut = asyncio.ensure_future(self._cut.wait())
-            waits: set[asyncio.Future[Any]] = {self._pending, cut}
+            woken = asyncio.ensure_future(self._closing.wait())
+            waits: set[asyncio.Future[Any]] = {self._pending, woken}
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            cut.cancel()
-            if self._pending.done():
-                message, self._pending = self._pending.result(), None
-                return message
+            woken.cancel()
+            got = self._pending
+            if got.done() and not got.cancelled() and not self._closing.is_set():
+                self._pending = None
+                return got.result()
+        await self._closed.wait()
         return {"type": "websocket.disconnect", "code": REVOKED_CODE}
 
     async def send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "websocket.accept" and self.device_id in _revoked(self.scope):
+            message, kind = _close_message(), "websocket.close"
+        if kind == "websocket.close":
+            await self.close(message)
+            return
         async with self._lock:
-            if self.closed:
-                return  # we closed it: the handler's last words go nowhere
-            if message["type"] == "websocket.accept" and self.device_id in _revoked(self.scope):
-                message = _close_message()
+            if self._closing.is_set():
+                return  # closed: the handler's last words go nowhere
             await self._send(message)
-            if message["type"] == "websocket.close":
-                self.closed = True
+
+    async def close(self, message: Message) -> None:
+        """Send this close frame (the first close asked for wins) and end the receiving."""
+        if self._closing.is_set():
+            await self._closed.wait()
+            return
+        self._closing.set()
+        pending = self._pending
+        if pending is not None and not pending.done():
+            pending.cancel()
+            await asyncio.wait({pending})
+        try:
+            async with self._lock:
+                with contextlib.suppress(Exception):  # the client may be gone already
+                    await asyncio.wait_for(self._send(message), CLOSE_WITHIN_S)
+        finally:
+            self._closed.set()
 
     async def cut(self) -> None:
-        """Close with 4401, then let the handler's next receive see the disconnect."""
-        async with self._lock:
-            if not self.closed:
-                self.closed = True
-                with contextlib.suppress(Exception):  # the client may be gone already
-                    await self._send(_close_message())
-        self._cut.set()
+        await self.close(_close_message())
 
-    def forget(self) -> None:
+    async def settle(self) -> None:
+        """The app returns only once a close begun is sent."""
+        if self._closing.is_set():
+            await self._closed.wait()
         if self._pending is not None:
             self._pending.cancel()
 
@@ -130,7 +159,7 @@ class DeviceSockets(ASGIMiddleware):
             await next_app(scope, socket.receive, socket.send)
         finally:
             sockets.discard(socket)
-            socket.forget()
+            await socket.settle()
 
 
 async def cut_off(app: Any, device_id: int) -> int:
