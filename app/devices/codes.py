@@ -3,10 +3,11 @@
 Eight characters from 31 that cannot be mistaken for one another across a kitchen (no 0/O,
 no 1/I/L), shown as two groups of four: ``7KQ4-XM2P``. That is 31**8, about 8.5 * 10**11
 codes. Wrong codes are not throttled, because the space does the work: only a signed-in
-manager can type a code at all, at most ``pairing.MAX_WAITING`` codes wait at once, each for
-ten minutes, so even a manager typing a thousand wrong codes a second for the whole ten
-minutes would hit a waiting one with a chance of about 1 in 14,000 — and what they would
-win is to let in a screen someone else is holding, which is what a manager can do anyway.
+manager can type a code at all, at most ``pairing.MAX_WAITING`` (50) codes wait at once, each
+for ten minutes, so even a manager typing a thousand wrong codes a second for a code's whole
+life (600,000 tries, against 50 waiting of 31**8) has about one chance in 28,000 of hitting
+one, and what that wins is letting in a screen someone else is holding, which a manager can
+do anyway.
 """
 
 from __future__ import annotations
