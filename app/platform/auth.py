@@ -183,10 +183,7 @@ async def pair_device(session: AsyncSession, token: str, replaces: str | None = 
         .returning(Device.id)
     )
     if device_id is None:
-        raise Refused(
-            "That device token is not valid. A manager pairs this screen with a code "
-            "instead (Office, Devices)."
-        )
+        raise Refused("That device token is not valid. A manager pairs screens with a code.")
     return await _new_session(session, None, device_id, replaces, via="device")
 
 
