@@ -16,9 +16,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.core.errors import BrigadeError
+from app.core.errors import BadInput, BrigadeError
 from app.devices import codes, service, views
-from app.devices.pairing import device_kind
 from app.devices.places import NoPlaces, Places
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
@@ -57,7 +56,9 @@ async def screen(
 
 
 def read_order(form: FormMultiDict) -> service.PairOrder:
-    kind = device_kind(raw(form, "kind"))
+    if raw(form, "kind") not in service.KIND_NAMES:
+        raise BadInput("Choose what the device is: a kitchen screen or a print agent.")
+    kind = raw(form, "kind")
     return service.PairOrder(
         code=codes.read_code(raw(form, "code")),
         name=service.device_name(raw(form, "name")),

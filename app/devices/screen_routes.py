@@ -55,7 +55,8 @@ def _cookie(request: Req, value: str | None) -> Cookie:
         httponly=True,
         samesite="lax",
         secure=request.app.state.settings.secure_cookies,
-        max_age=int(pairing.LIFETIME.total_seconds()) if value else 0,
+        # Twice the code's life: a code typed in its last seconds is still collected.
+        max_age=int(2 * pairing.LIFETIME.total_seconds()) if value else 0,
         path="/pair",
     )
 

@@ -168,7 +168,7 @@ async def test_a_kitchen_screens_code_is_not_paired_as_a_print_agent(
     wrong_kind = await manager_pairs(manager, code, name="Kitchen PC", kind="agent")
     no_kind = await manager_pairs(manager, code, name="Kitchen PC", kind="tablet")
     assert wrong_kind.status_code == 422 and "shown by a kitchen screen" in wrong_kind.text
-    assert no_kind.status_code == 422 and "Say what is waiting" in no_kind.text
+    assert no_kind.status_code == 422 and "Choose what the device is" in no_kind.text
     assert await devices_count(session) == 1
     assert (await manager_pairs(manager, code, name="Kitchen PC")).status_code == 303
 
