@@ -35,6 +35,8 @@ from app.billing.routes import PaymentController
 from app.billing.split_amounts import SplitAmountController
 from app.billing.split_routes import SplitController
 from app.core.errors import BrigadeError
+from app.devices.routes import DevicesController
+from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
 from app.menu.csv_routes import MenuCsvController
 from app.menu.editor_routes import MenuEditorController
@@ -44,9 +46,10 @@ from app.menu.tax_routes import TaxRateController
 from app.orders.check_routes import CheckActionsController
 from app.orders.line_routes import LineController
 from app.orders.routes import CheckController
-from app.platform import migrate
+from app.platform import device_sockets, migrate
 from app.platform.card_guard import CardNumberGuard
 from app.platform.db import make_engine, make_sessionmaker
+from app.platform.device_sockets import DeviceSockets
 from app.platform.embedded_pg import resolve_database_url
 from app.platform.input_errors import INPUT_ERROR_HANDLERS
 from app.platform.input_guard import BodyReader, InputGuard
@@ -74,6 +77,7 @@ from kds.routing_routes import RoutingController
 from kds.service import ticket_maker
 from kds.station_editor_routes import StationEditorController
 from printers.agent_routes import print_agent_feed
+from printers.device_places import KitchenPlaces
 from printers.outcomes import printer_alerts
 from printers.printer_editor_routes import PrinterEditorController
 from printers.receipts import receipt_jobs
@@ -135,6 +139,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StationEditorController,
             PrinterEditorController,
             SignInController,
+            PairingScreenController,
+            DevicesController,
             SessionController,
             StaffAdminController,
             RosterController,
@@ -166,7 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"uow": Provide(provide_uow)},
         guards=[role_guard, guest_lock_guard],
         # InputGuard first: hostile input is refused before anything reads it.
-        middleware=[InputGuard(), CardNumberGuard(), PrincipalMiddleware()],
+        middleware=[InputGuard(), CardNumberGuard(), DeviceSockets(), PrincipalMiddleware()],
         plugins=[channels],
         template_config=TemplateConfig(instance=templates),
         exception_handlers={
@@ -178,9 +184,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         openapi_config=openapi_config(),
         after_request=vary_on_htmx,
-        on_startup=[on_startup, start_printing, kds.alerts.start],
+        on_startup=[on_startup, start_printing, kds.alerts.start, device_sockets.start],
         # In this order: the print worker settles its jobs before the engine is disposed.
-        on_shutdown=[kds.alerts.stop, stop_printing, on_shutdown],
+        on_shutdown=[device_sockets.stop, kds.alerts.stop, stop_printing, on_shutdown],
         debug=settings.debug,
     )
     document_api(app)  # only /api/v1 in the OpenAPI document, with its real error bodies
@@ -194,6 +200,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.print_worker = PrintWorker.for_app(app.state.sessionmaker, settings)
     # The floor plan's banner: kitchen tickets nobody saw, printers in trouble.
     app.state.floor_alerts = (kds.alerts.open_alerts, printer_alerts)
+    # The Devices screen's stations (kitchen screens) and printers (print agents).
+    app.state.device_places = KitchenPlaces()
     app.state.location = NO_LOCATION
     # Outside routing, so even a 404 or 405 reads the body first (see input_guard).
     app.asgi_handler = BodyReader(app.asgi_handler)

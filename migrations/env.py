@@ -11,6 +11,7 @@ from sqlalchemy.pool import NullPool
 
 # Every area's tables. Migrations are the one place outside main.py that names kds.
 from app.billing import models as billing_models
+from app.devices import models as device_models
 from app.floor import models as floor_models
 from app.menu import models as menu_models
 from app.orders import models as orders_models
@@ -21,6 +22,7 @@ from printers import models as printer_models
 
 AREAS = (
     billing_models,
+    device_models,
     floor_models,
     menu_models,
     orders_models,

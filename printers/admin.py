@@ -91,6 +91,8 @@ async def _add_agent(session: AsyncSession, location: int, name: str, printers: 
     print(f"Print agent {name!r} prints {', '.join(printers)}. Its token (shown once):\n")
     print(f"  {token}\n")
     print("Run it on the LAN: brigade-print-agent --server ws://SERVER:8000 --token TOKEN")
+    print("(Or skip this: brigade-print-agent --server ws://SERVER:8000 --pair shows a code")
+    print(" for a manager to type on the back office's Devices screen.)")
     return 0
 
 

@@ -8,6 +8,10 @@ Never lose, never repeat: the server sends again every job not yet acknowledged 
 agent (re)connects, and the agent remembers on disk the ids it printed recently, written
 *before* the acknowledgement leaves. A lost ack, a dropped connection or a restarted agent
 therefore means "acknowledge again", never "print again".
+
+Its token: ``--pair`` shows a one-time code for a manager to type on the Devices screen and
+keeps the token it gets in ``--token-file`` (``printers/agent_pairing.py``); ``--token`` takes
+one issued on the console (``brigade print-agent add``).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
+from printers import agent_pairing
 from printers.transport import PrintFailed, deliver
 
 log = logging.getLogger("brigade.print_agent")
@@ -181,6 +186,18 @@ def main(argv: list[str] | None = None) -> int:
         help="the agent's device token (or BRIGADE_AGENT_TOKEN)",
     )
     parser.add_argument(
+        "--pair",
+        action="store_true",
+        help="no token yet: show a pairing code for a manager to type on the Devices screen, "
+        "then keep the token in --token-file",
+    )
+    parser.add_argument(
+        "--token-file",
+        type=Path,
+        default=Path.home() / ".brigade-print-agent.token",
+        help="where the paired agent's token is kept (read at every start)",
+    )
+    parser.add_argument(
         "--state",
         type=Path,
         default=Path.home() / ".brigade-print-agent.json",
@@ -188,14 +205,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds a printer may take")
     args = parser.parse_args(argv)
-    if not args.token:
-        parser.error("--token (or BRIGADE_AGENT_TOKEN) is required")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    agent = PrintAgent(args.server, args.token, args.state, timeout_s=args.timeout)
+    token = args.token or agent_pairing.read_token(args.token_file)
     try:
+        if not token and args.pair:
+            token = asyncio.run(agent_pairing.pair(args.server, args.token_file))
+        if not token:
+            parser.error("--pair (to pair with a code), --token or BRIGADE_AGENT_TOKEN is required")
+        agent = PrintAgent(args.server, token, args.state, timeout_s=args.timeout)
         asyncio.run(agent.run())
+    except agent_pairing.PairingFailed as failed:
+        print(f"brigade-print-agent: not paired: {failed}", file=sys.stderr)
+        return 2
     except TokenRefused as refused:
-        print(f"brigade-print-agent: {refused}", file=sys.stderr)
+        again = "" if args.token else f"; to pair again, delete {args.token_file} and use --pair"
+        print(f"brigade-print-agent: {refused}{again}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         pass

@@ -26,7 +26,7 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from app.platform.auth import Principal, token_digest
 from app.platform.db import UnitOfWork
@@ -55,13 +55,20 @@ class AgentTokenMiddleware(ASGIMiddleware):
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
         if token and scope.get("principal") is None:
             async with scope["litestar_app"].state.sessionmaker() as session:
-                device = await session.scalar(
-                    select(Device).where(
-                        Device.token_hash == token_digest(token),
-                        Device.kind == AGENT_KIND,
-                        Device.revoked_at.is_(None),
+                # Stamped at each connection: the Devices screen's "last seen" for an agent.
+                device = (
+                    await session.execute(
+                        update(Device)
+                        .where(
+                            Device.token_hash == token_digest(token),
+                            Device.kind == AGENT_KIND,
+                            Device.revoked_at.is_(None),
+                        )
+                        .values(last_seen_at=func.now())
+                        .returning(Device.id, Device.name)
                     )
-                )
+                ).first()
+                await session.commit()
             if device is not None:
                 principal = Principal("", "kitchen", device.name, device_id=device.id)
                 scope["principal"] = principal  # type: ignore[typeddict-unknown-key]

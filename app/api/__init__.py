@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from app.api.checks import CheckApiController
 from app.api.corrections import CorrectionApiController
+from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.kitchen_flow import FiringApiController
 from app.api.menu import MenuReadController
@@ -28,4 +29,5 @@ API_CONTROLLERS = (
     MenuReadController,
     MenuEditorApiController,
     OfficeListsApiController,
+    DeviceApiController,
 )

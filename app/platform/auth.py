@@ -171,13 +171,20 @@ async def sign_in_counting_failures(uow: UnitOfWork, *args: Any, **kwargs: Any) 
 
 
 async def pair_device(session: AsyncSession, token: str, replaces: str | None = None) -> str:
-    """A kitchen screen signs in with its device token."""
-    device = await session.scalar(
-        select(Device).where(Device.token_hash == token_digest(token.strip()))
+    """A kitchen screen signs in with its device token (a print agent's opens no screen)."""
+    device_id = await session.scalar(
+        update(Device)
+        .where(
+            Device.token_hash == token_digest(token.strip()),
+            Device.revoked_at.is_(None),
+            Device.kind != "agent",
+        )
+        .values(last_seen_at=func.now())
+        .returning(Device.id)
     )
-    if device is None or device.revoked_at is not None:
-        raise Refused("That device token is not valid. A manager can issue a new one.")
-    return await _new_session(session, None, device.id, replaces, via="device")
+    if device_id is None:
+        raise Refused("That device token is not valid. A manager pairs screens with a code.")
+    return await _new_session(session, None, device_id, replaces, via="device")
 
 
 async def unlock_staff(session: AsyncSession, staff_id: int, manager_id: int | None) -> None:

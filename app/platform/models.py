@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -73,7 +74,8 @@ class Staff(Base):
 
 
 class Device(Base):
-    """A tablet or kitchen screen. Kitchen screens sign in with a token, not a PIN."""
+    """A kitchen screen ("kds") or a print agent ("agent"): it signs in with a token, not a
+    PIN. Paired with a one-time code in the back office (``app/devices``)."""
 
     __tablename__ = "device"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +85,17 @@ class Device(Base):
     #: sha256 of the device token: a leaked database does not leak working tokens.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     revoked_at: Mapped[datetime | None]
+    #: The station a kitchen screen opens on once paired (None: it shows the station list).
+    #: The database holds its foreign key to station (migration 0008); the model leaves it
+    #: out so the platform's tables resolve without the kitchen's being imported.
+    station_id: Mapped[int | None]
+    #: When the device was paired or its token issued (None: made before pairing codes).
+    paired_at: Mapped[datetime | None] = mapped_column(server_default=func.now())
+    #: The manager who typed its pairing code (None: the demo, or the server's console).
+    paired_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    #: A kitchen screen's last sign-in with its token, a print agent's last connection
+    #: (a screen's requests after that are on its session's last_seen_at).
+    last_seen_at: Mapped[datetime | None]
 
 
 class StaffSession(Base):

@@ -1,4 +1,5 @@
-"""Sign-in screens: staff tiles, PIN pad, switch user, sign out, unlock, device pairing."""
+"""Sign-in screens: staff tiles, PIN pad, switch user, sign out, unlock (pairing a kitchen
+screen is ``app/devices/screen_routes.py``)."""
 
 from __future__ import annotations
 
@@ -100,29 +101,6 @@ class SignInController(Controller):
             return page
         principal = await auth.principal_for(uow.session, token)
         response = go(request, home_for(principal.role if principal else "server"))
-        response.set_cookie(session_cookie(request, token))
-        return response
-
-    @get("/pair")
-    async def pair_page(self, request: Request[Any, Any, Any]) -> Template:
-        response = render(request, "staff/pair.html", {"error": None})
-        ensure_device_cookie(request, response)
-        return response
-
-    @post("/pair")
-    async def pair(
-        self, request: Request[Any, Any, Any], uow: NamedDependency[UnitOfWork]
-    ) -> Response[Any]:
-        form = await request.form()
-        try:
-            token = await auth.pair_device(
-                uow.session, str(form.get("token", "")), session_token(request)
-            )
-        except BrigadeError as refusal:
-            return render(
-                request, "staff/pair.html", {"error": refusal.message}, status_code=refusal.status
-            )
-        response = go(request, "/kds")
         response.set_cookie(session_cookie(request, token))
         return response
 

@@ -167,6 +167,7 @@ async def service_in_progress(
         "rate_id": "1",
         "discount_id": "1",
         "printer_id": "1",
+        "device_id": "1",  # the demo's kitchen screen
     }
 
 

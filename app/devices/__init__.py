@@ -1,0 +1,1 @@
+"""Devices: kitchen screens and print agents, paired with a one-time code, renamed, revoked."""
