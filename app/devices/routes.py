@@ -21,6 +21,7 @@ from app.devices import codes, service, views
 from app.devices.places import NoPlaces, Places
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
+from app.platform.idempotency import KEYED
 from app.platform.inputs import form_id, form_ids, raw
 from app.platform.web import current, is_htmx, render
 
@@ -76,7 +77,7 @@ class DevicesController(Controller):
     async def devices_page(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:
         return await screen(request, uow)
 
-    @post("/pair")
+    @post("/pair", opt=KEYED)
     async def pair(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
         form = await request.form()
         typed = {k: raw(form, k) for k in ("code", "name", "kind", "station")}
@@ -96,7 +97,7 @@ class DevicesController(Controller):
 
         return await _run(request, uow, command, typed=typed)
 
-    @post("/{device_id:int}/rename")
+    @post("/{device_id:int}/rename", opt=KEYED)
     async def rename(
         self, request: Req, device_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
@@ -116,7 +117,7 @@ class DevicesController(Controller):
 
         return await _run(request, uow, command)
 
-    @post("/{device_id:int}/revoke")
+    @post("/{device_id:int}/revoke", opt=KEYED)
     async def revoke(
         self, request: Req, device_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:

@@ -46,6 +46,12 @@ CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 #: Route path -> why sending it twice changes nothing more than sending it once.
 NATURALLY_IDEMPOTENT: dict[str, str] = {
+    "/pair/code": "A waiting screen asks for a code: each ask makes a new one (capped per "
+    "address and per restaurant) and the old one simply expires unused.",
+    "/pair/wait": "A waiting screen asks whether its code was typed: a question, not a change.",
+    "/api/v1/device-pairings": "A waiting agent asks for a code: each ask makes a new one "
+    "(capped) and the old one expires unused.",
+    "/api/v1/device-pairings/wait": "A waiting agent asks whether its code was typed.",
     # The back office's menu, lists, stations and printers: adding takes a key; the rest set
     # what the form shows, so the same form again leaves the same thing.
     "/office/menu/categories/{category_id:int}": "Sets the category to the values on the form.",
