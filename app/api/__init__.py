@@ -11,7 +11,9 @@ from app.api.discounts import DiscountApiController
 from app.api.kitchen_flow import FiringApiController
 from app.api.menu import MenuReadController
 from app.api.payments import PaymentApiController
+from app.api.roster import RosterApiController
 from app.api.routes import ApiController
+from app.api.settings import SettingsApiController
 from app.api.splits import SplitApiController
 
 #: Every /api/v1 controller of app.api (the kitchen's and the 86 board's live with them).
@@ -24,4 +26,6 @@ API_CONTROLLERS = (
     CorrectionApiController,
     DiscountApiController,
     MenuReadController,
+    SettingsApiController,
+    RosterApiController,
 )
