@@ -46,7 +46,7 @@ from app.platform.embedded_pg import resolve_database_url
 from app.platform.input_errors import INPUT_ERROR_HANDLERS
 from app.platform.input_guard import BodyReader, InputGuard
 from app.platform.kitchen import KitchenBus
-from app.platform.location import NO_LOCATION, load_location
+from app.platform.location import NO_LOCATION, FollowLocation, load_location
 from app.platform.logs import configure_logging
 from app.platform.realtime import make_channels
 from app.platform.receipts import ReceiptBus
@@ -151,8 +151,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"uow": Provide(provide_uow)},
         guards=[role_guard, guest_lock_guard],
-        # InputGuard first: hostile input is refused before anything reads it.
-        middleware=[InputGuard(), CardNumberGuard(), PrincipalMiddleware()],
+        # InputGuard first: hostile input is refused before anything reads it. FollowLocation
+        # after PrincipalMiddleware: it reuses the session and the stamp the lookup read.
+        middleware=[InputGuard(), CardNumberGuard(), PrincipalMiddleware(), FollowLocation()],
         plugins=[channels],
         template_config=TemplateConfig(instance=templates),
         exception_handlers={
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # The floor plan's banner: kitchen tickets nobody saw, printers in trouble.
     app.state.floor_alerts = (kds.alerts.open_alerts, printer_alerts)
     app.state.location = NO_LOCATION
+    app.state.location_stamp = None  # see app.platform.location: loaded at start-up
     # Outside routing, so even a 404 or 405 reads the body first (see input_guard).
     app.asgi_handler = BodyReader(app.asgi_handler)
     return app

@@ -142,7 +142,10 @@ async def change_settings(
     uow: UnitOfWork, location_id: int, wanted: LocationSettings, staff_id: int | None
 ) -> list[str]:
     """Write the settings; audit what changed (before and after); reprice open checks if the
-    tax mode moved. Returns the names of the settings that changed."""
+    tax mode moved. Returns the names of the settings that changed.
+
+    Nothing to announce to the other server processes: each follows the location row's
+    stamp at its next request (``app.platform.location_stamp``)."""
     session = uow.session
     location = await _locked(uow, location_id)
     before = asdict(settings_of(location))
