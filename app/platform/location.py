@@ -65,7 +65,8 @@ async def follow_location(app: Any, session: AsyncSession, stamp: str | None = N
     if stamp is None:
         stamp = await session.scalar(STAMP)
     if stamp != getattr(app.state, "location_stamp", None):
-        # Two requests may both reload; the later stamp wins at the next request anyway.
+        # Two requests may both reload; should the older read land last, the next request
+        # finds the stamps differ and reloads again.
         await load_location(app, session)
 
 
