@@ -54,7 +54,7 @@ from app.platform.embedded_pg import resolve_database_url
 from app.platform.input_errors import INPUT_ERROR_HANDLERS
 from app.platform.input_guard import BodyReader, InputGuard
 from app.platform.kitchen import KitchenBus
-from app.platform.location import NO_LOCATION, load_location
+from app.platform.location import NO_LOCATION, FollowLocation, load_location
 from app.platform.logs import configure_logging
 from app.platform.realtime import make_channels
 from app.platform.receipts import ReceiptBus
@@ -171,8 +171,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"uow": Provide(provide_uow)},
         guards=[role_guard, guest_lock_guard],
-        # InputGuard first: hostile input is refused before anything reads it.
-        middleware=[InputGuard(), CardNumberGuard(), DeviceSockets(), PrincipalMiddleware()],
+        # InputGuard first: hostile input is refused before anything reads it. FollowLocation
+        # after PrincipalMiddleware: it reuses the session and the stamp the lookup read.
+        middleware=[
+            InputGuard(),
+            CardNumberGuard(),
+            DeviceSockets(),
+            PrincipalMiddleware(),
+            FollowLocation(),
+        ],
         plugins=[channels],
         template_config=TemplateConfig(instance=templates),
         exception_handlers={
@@ -203,6 +210,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # The Devices screen's stations (kitchen screens) and printers (print agents).
     app.state.device_places = KitchenPlaces()
     app.state.location = NO_LOCATION
+    app.state.location_stamp = None  # see app.platform.location: loaded at start-up
     # Outside routing, so even a 404 or 405 reads the body first (see input_guard).
     app.asgi_handler = BodyReader(app.asgi_handler)
     return app

@@ -14,7 +14,9 @@ from app.api.menu import MenuReadController
 from app.api.office_lists import OfficeListsApiController
 from app.api.office_menu import MenuEditorApiController
 from app.api.payments import PaymentApiController
+from app.api.roster import RosterApiController
 from app.api.routes import ApiController
+from app.api.settings import SettingsApiController
 from app.api.splits import SplitApiController
 
 #: Every /api/v1 controller of app.api (the kitchen's and the 86 board's live with them).
@@ -30,4 +32,6 @@ API_CONTROLLERS = (
     MenuEditorApiController,
     OfficeListsApiController,
     DeviceApiController,
+    SettingsApiController,
+    RosterApiController,
 )

@@ -99,7 +99,9 @@ class BackOfficeController(Controller):
                 status_code=refusal.status,
             )
         await uow.commit()
-        await load_location(request.app)  # this process shows the change at once
+        # This very answer shows the change (its request loaded the location before the save);
+        # every later request, on any server process, follows the row's stamp by itself.
+        await load_location(request.app)
         location = await _location(uow, request)
         context: dict[str, Any] = {"section": "settings", "form": shown(location), "saved": changed}
         return render(

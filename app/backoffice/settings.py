@@ -95,17 +95,59 @@ def tip_percents(stored: str) -> str:
     return ", ".join(str(int(p) // PPM_PER_PERCENT) for p in stored.split(",") if p)
 
 
+def as_asked(now: LocationSettings) -> dict[str, str]:
+    """The settings in the form's own words (whole percentages, "" for never): what
+    ``read_settings`` reads back to the same settings."""
+    return {
+        "name": now.name,
+        "prices_include_tax": "1" if now.prices_include_tax else "",
+        "tax_rounding": now.tax_rounding,
+        "auto_gratuity_party_size": str(now.auto_gratuity_party_size or ""),
+        "auto_gratuity_percent": str(now.auto_gratuity_ppm // PPM_PER_PERCENT),
+        "discount_approval_percent": str(now.discount_approval_ppm // PPM_PER_PERCENT),
+        "tip_suggestions": tip_percents(now.tip_suggestions),
+        "day_starts_hour": str(now.day_starts_hour),
+        "training_mode": "1" if now.training_mode else "",
+    }
+
+
+async def change_some(
+    uow: UnitOfWork, location_id: int, asked: dict[str, str], staff_id: int | None
+) -> tuple[list[str], Location]:
+    """Change only the settings ``asked`` names (in the form's words), for the API.
+
+    The rest are taken from the row under its lock, so a change of another setting made
+    meanwhile (on the screen, another script) is never written back over; and the whole is
+    read by ``read_settings``, so every rule and refusal is the settings screen's own.
+    Returns the names changed and the location as it now is."""
+    location = await _locked(uow, location_id)
+    wanted = read_settings({**as_asked(settings_of(location)), **asked})
+    return await change_settings(uow, location_id, wanted, staff_id), location
+
+
+async def location_row(uow: UnitOfWork, location_id: int) -> Location:
+    """The location as it is now (its settings with its currency, locale and time zone)."""
+    return await _locked(uow, location_id, lock=False)
+
+
+async def _locked(uow: UnitOfWork, location_id: int, *, lock: bool = True) -> Location:
+    query = select(Location).where(Location.id == location_id)
+    location = await uow.session.scalar(query.with_for_update() if lock else query)
+    if location is None:
+        raise BadInput("This restaurant is not set up yet.")
+    return location
+
+
 async def change_settings(
     uow: UnitOfWork, location_id: int, wanted: LocationSettings, staff_id: int | None
 ) -> list[str]:
     """Write the settings; audit what changed (before and after); reprice open checks if the
-    tax mode moved. Returns the names of the settings that changed."""
+    tax mode moved. Returns the names of the settings that changed.
+
+    Nothing to announce to the other server processes: each follows the location row's
+    stamp at its next request (``app.platform.location_stamp``)."""
     session = uow.session
-    location = await session.scalar(
-        select(Location).where(Location.id == location_id).with_for_update()
-    )
-    if location is None:
-        raise BadInput("This restaurant is not set up yet.")
+    location = await _locked(uow, location_id)
     before = asdict(settings_of(location))
     after = asdict(wanted)
     changed = [name for name in after if before[name] != after[name]]

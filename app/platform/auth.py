@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import BadInput, BrigadeError, NotFound, Refused
 from app.platform import audit, pin_throttle
 from app.platform.db import UnitOfWork
+from app.platform.location_stamp import STAMP
 from app.platform.models import Device, Staff, StaffSession
 from app.platform.pin_throttle import PinGate, PinLimits, TooManyTries
 
@@ -248,6 +249,8 @@ _PRINCIPAL = (
         StaffSession.api_key_id,
         StaffSession.last_seen_at,
         func.now().label("now"),
+        # Read here so following a settings change costs no round trip (location_stamp).
+        STAMP.scalar_subquery().label("location_stamp"),
     )
     .outerjoin(Staff, Staff.id == StaffSession.staff_id)
     .outerjoin(Device, Device.id == StaffSession.device_id)
@@ -263,7 +266,15 @@ _TOUCH = (
 async def principal_for(
     session: AsyncSession, token: str, idle: SessionIdle | None = None
 ) -> Principal | None:
-    """The live session behind a cookie or bearer token, or None.
+    """The live session behind a cookie or bearer token, or None."""
+    return (await look_up(session, token, idle))[0]
+
+
+async def look_up(
+    session: AsyncSession, token: str, idle: SessionIdle | None = None
+) -> tuple[Principal | None, str | None]:
+    """The live session behind a token, and the location's stamp read in the same statement
+    (None when no session matched the token: then nothing was read).
 
     A session idle for longer than its limit is over. Once a minute a lookup records that
     the session is in use, and commits that at once: the lookup opens the request's
@@ -272,10 +283,10 @@ async def principal_for(
     digest = token_digest(token)
     row = (await session.execute(_PRINCIPAL, {"digest": digest})).first()
     if row is None:
-        return None
+        return None, None
     idle_for = row.now - row.last_seen_at
     if idle_for > (idle or SessionIdle()).limit(row.via):
-        return None
+        return None, row.location_stamp
     found: Principal | None = None
     if row.staff_id is not None and row.active:
         found = Principal(
@@ -286,7 +297,7 @@ async def principal_for(
     if found is not None and idle_for > TOUCH_EVERY:
         await session.execute(_TOUCH, {"digest": digest})
         await session.commit()
-    return found
+    return found, row.location_stamp
 
 
 __all__ = [
@@ -295,6 +306,7 @@ __all__ = [
     "Principal",
     "SessionIdle",
     "TooManyTries",
+    "look_up",
     "principal_for",
     "sign_in",
     "verify_pin",

@@ -33,10 +33,12 @@ from app.platform.auth import (
     PinLimits,
     Principal,
     SessionIdle,
+    look_up,
     principal_for,
     token_digest,
 )
 from app.platform.db import UnitOfWork
+from app.platform.location_stamp import SCOPE_KEY
 from app.platform.proxies import forwarded_client
 
 log = logging.getLogger(__name__)
@@ -148,7 +150,7 @@ class PrincipalMiddleware(ASGIMiddleware):
         # session lookup sees no older a snapshot than a separate transaction would have.
         session = maker()
         try:
-            scope["principal"] = await principal_for(session, token, idle)  # type: ignore[typeddict-unknown-key]
+            scope["principal"], scope[SCOPE_KEY] = await look_up(session, token, idle)  # type: ignore[typeddict-unknown-key,literal-required]
             # Nothing of the lookup stays cached for the command: it loads what it needs.
             session.expunge_all()
             scope[SHARED_SESSION] = session  # type: ignore[literal-required]

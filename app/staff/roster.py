@@ -208,3 +208,8 @@ async def whole_roster(uow: UnitOfWork, location_id: int) -> list[Staff]:
         .order_by(Staff.active.desc(), Staff.name)
     )
     return list(rows.all())
+
+
+async def member(uow: UnitOfWork, location_id: int, staff_id: int) -> Staff:
+    """One person, as the command just run in this transaction left them (for the API)."""
+    return await _person(uow, location_id, staff_id)
