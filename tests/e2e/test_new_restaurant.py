@@ -58,9 +58,9 @@ def new_restaurant(live_server: LiveServer) -> Iterator[LiveServer]:
         yield server
 
 
-def submit(page: Page, form: str, button: str, **fields: str) -> None:
+def submit(page: Page, form: str, button: str, *, navigates: bool = True, **fields: str) -> None:
     """Fill a back-office form by its fields' names and press its button; wait for the page
-    it sends us back to."""
+    it sends us back to (or, ``navigates=False``, for htmx to swap its answer in)."""
     scope = page.locator(form)
     for name, value in fields.items():
         field = scope.locator(f"[name='{name}']")
@@ -68,7 +68,10 @@ def submit(page: Page, form: str, button: str, **fields: str) -> None:
             field.select_option(label=value)
         else:
             field.fill(value)
-    with page.expect_navigation():
+    if navigates:
+        with page.expect_navigation():
+            scope.get_by_role("button", name=button).click()
+    else:
         scope.get_by_role("button", name=button).click()
     expect(page.locator(".flash-error")).to_have_count(0)
 
@@ -93,18 +96,18 @@ def test_an_owner_opens_a_restaurant_and_serves_a_first_table_without_sql(
     submit(page, "#add-group", "Add group", name="Cuisson", min_choices="1", max_choices="1")
     group = page.locator("article.menu-category", has_text="Cuisson")
     for option in ("Saignant", "À point"):
-        group.get_by_label("New option for Cuisson").fill(option)
+        group.get_by_label("New option for Cuisson", exact=True).fill(option)
         with page.expect_navigation():
             group.get_by_role("button", name="Add option").click()
     lou.goto("/office/menu")
     submit(page, "#add-category", "Add category", name="Plats", course="mains")
     plats = page.locator("article.menu-category", has_text="Plats")
-    plats.get_by_label("New item in Plats").fill("Entrecôte")
+    plats.get_by_label("New item in Plats", exact=True).fill("Entrecôte")
     plats.get_by_label("Price of the new item in Plats").fill("24,50")
     with page.expect_navigation():
         plats.get_by_role("button", name="Add to Plats").click()
     page.get_by_role("link", name="Entrecôte").click()
-    page.get_by_label(re.compile("^Cuisson")).check()
+    page.get_by_role("checkbox", name=re.compile("Cuisson")).check()
     submit(page, "#menu-item form.office-form", "Save Entrecôte", kitchen_name="ENTRECOTE")
 
     lou.goto("/kds/routing")
@@ -123,7 +126,16 @@ def test_an_owner_opens_a_restaurant_and_serves_a_first_table_without_sql(
     code = kitchen.page.locator("[data-pairing-code]").inner_text().strip()
     assert len(code.replace("-", "")) >= 8
     lou.goto("/office/devices")
-    submit(page, "#pair-device", "Pair", code=code, name="Écran cuisine", station="Cuisine")
+    submit(
+        page,
+        "#pair-device",
+        "Pair",
+        navigates=False,
+        code=code,
+        name="Écran cuisine",
+        station="Cuisine",
+    )
+    expect(page.locator("#devices")).to_contain_text("Écran cuisine")
     expect(kitchen.page).to_have_url(re.compile(r"/kds/\d+$"), timeout=15_000)
     expect(kitchen.page.locator("body")).to_contain_text("Cuisine")
 
