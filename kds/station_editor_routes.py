@@ -8,11 +8,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from app.backoffice.forms import run_form
+from app.backoffice.forms import run_form, typed_fields
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
 from app.platform.idempotency import KEYED
-from app.platform.inputs import raw_value
 from app.platform.web import current, render
 from kds import station_editor
 from kds.stations import stations
@@ -37,11 +36,6 @@ async def _page(
     )  # fmt: skip
 
 
-async def _typed(request: Req) -> dict[str, str]:
-    form = await request.form()
-    return {name: raw_value(form.get(name, "")) for name in form}
-
-
 class StationEditorController(Controller):
     path = "/office/stations"
     opt = {"roles": MANAGERS}
@@ -52,7 +46,7 @@ class StationEditorController(Controller):
 
     @post("/", opt=KEYED)
     async def add_station(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
-        typed = await _typed(request)
+        typed = await typed_fields(request)
 
         async def command() -> None:
             await station_editor.add_station(
@@ -69,7 +63,7 @@ class StationEditorController(Controller):
     async def change_station(
         self, request: Req, station_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
-        typed = await _typed(request)
+        typed = await typed_fields(request)
 
         async def command() -> None:
             await station_editor.change_station(

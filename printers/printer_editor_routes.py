@@ -10,12 +10,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from sqlalchemy import select
 
-from app.backoffice.forms import run_form
+from app.backoffice.forms import run_form, typed_fields
 from app.core.inputs import parse_id
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
 from app.platform.idempotency import KEYED
-from app.platform.inputs import raw_value
 from app.platform.models import Device
 from app.platform.web import current, render
 from kds.stations import stations
@@ -65,8 +64,7 @@ class PrinterEditorController(Controller):
         return await _page(request, uow)
 
     async def _run(self, request: Req, uow: UnitOfWork, change: Any, echo: bool) -> Response[Any]:
-        form = await request.form()
-        typed = {name: raw_value(form.get(name, "")) for name in form}
+        typed = await typed_fields(request)
 
         async def command() -> None:
             await change(typed, request.app.state.location.id, int(current(request).staff_id or 0))

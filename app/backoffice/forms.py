@@ -12,10 +12,23 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Response
+from litestar.datastructures import FormMultiDict
 
 from app.core.errors import BrigadeError
 from app.platform.db import UnitOfWork
+from app.platform.inputs import raw_value
 from app.staff.common import go
+
+
+def fields(form: FormMultiDict) -> dict[str, str]:
+    """A form's single values as typed (an upload where text was expected is nothing): what
+    the drafts read, and what a refused add form shows again."""
+    return {name: raw_value(form.get(name, "")) for name in form}
+
+
+async def typed_fields(request: Request[Any, Any, Any]) -> dict[str, str]:
+    return fields(await request.form())
+
 
 #: Draws the page again: (the refusal's sentence, its status) -> the page.
 Redraw = Callable[[str, int], Awaitable[Response[Any]]]

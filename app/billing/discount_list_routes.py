@@ -8,12 +8,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from app.backoffice.forms import run_form
+from app.backoffice.forms import run_form, typed_fields
 from app.billing import discount_list
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
 from app.platform.idempotency import KEYED
-from app.platform.inputs import raw_value
 from app.platform.web import current, money_exponent, render
 
 BACK = "/office/discounts"
@@ -49,11 +48,6 @@ async def _run(
     return await run_form(request, uow, command, redraw, BACK)
 
 
-async def _typed(request: Req) -> dict[str, str]:
-    form = await request.form()
-    return {name: raw_value(form.get(name, "")) for name in form}
-
-
 class DiscountListController(Controller):
     path = "/office/discounts"
     opt = {"roles": MANAGERS}
@@ -64,7 +58,7 @@ class DiscountListController(Controller):
 
     @post("/", opt=KEYED)
     async def add_discount(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Response[Any]:
-        typed = await _typed(request)
+        typed = await typed_fields(request)
 
         async def change(where: int, who: int) -> None:
             draft = discount_list.discount_draft(typed, money_exponent(request))
@@ -76,7 +70,7 @@ class DiscountListController(Controller):
     async def change_discount(
         self, request: Req, discount_id: FromPath[int], uow: NamedDependency[UnitOfWork]
     ) -> Response[Any]:
-        typed = await _typed(request)
+        typed = await typed_fields(request)
 
         async def change(where: int, who: int) -> None:
             draft = discount_list.discount_draft(typed, money_exponent(request))

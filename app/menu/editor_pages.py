@@ -6,13 +6,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Response
-from litestar.datastructures import FormMultiDict
 
 from app.backoffice.forms import run_form
 from app.core.errors import NotFound
 from app.menu.editor_views import menu_book
 from app.platform.db import UnitOfWork
-from app.platform.inputs import raw_value
 from app.platform.web import current, money_exponent, render
 
 #: page name -> (template, fragment, section in the back office's navigation)
@@ -22,11 +20,6 @@ PAGES = {
     "modifiers": ("menu/modifiers.html", "menu/_modifiers.html", "modifiers"),
     "taxes": ("menu/taxes.html", "menu/_taxes.html", "taxes"),
 }
-
-
-def fields(form: FormMultiDict) -> dict[str, str]:
-    """The form's single values as typed (an upload where text was expected is nothing)."""
-    return {name: raw_value(form.get(name, "")) for name in form}
 
 
 def actor(request: Request[Any, Any, Any]) -> int:

@@ -8,9 +8,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from app.backoffice.forms import fields
 from app.menu import modifiers
 from app.menu.drafts import group_draft, option_draft
-from app.menu.editor_pages import actor, answer, draw, exponent, fields, location_id
+from app.menu.editor_pages import actor, answer, draw, exponent, location_id
 from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
 from app.platform.idempotency import KEYED

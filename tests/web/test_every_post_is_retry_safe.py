@@ -46,6 +46,8 @@ CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 #: Route path -> why sending it twice changes nothing more than sending it once.
 NATURALLY_IDEMPOTENT: dict[str, str] = {
+    "/api/v1/settings": "A PATCH sets the fields sent to the values sent: the same body again "
+    "changes nothing more.",
     "/pair/code": "A waiting screen asks for a code: each ask makes a new one (capped per "
     "address and per restaurant) and the old one simply expires unused.",
     "/pair/wait": "A waiting screen asks whether its code was typed: a question, not a change.",
