@@ -1,4 +1,4 @@
-"""Screenshots of the back office's menu pages for the README and docs/back-office.md.
+"""Screenshots of the back office's menu and stations pages for the README and docs/back-office.md.
 
     .venv/bin/python -m tests.e2e.make_office_screenshots [--out docs/screenshots]
 
@@ -28,6 +28,9 @@ def take(browser: Browser, base_url: str, out: Path) -> None:
     page.get_by_role("link", name="Brigade Burger").click()
     expect(page.locator("#menu-item h1")).to_contain_text("Brigade Burger")
     shoot(page, out, "office-menu-item.png")
+    mia.goto("/office/stations")
+    expect(page.locator("#office-stations h1")).to_have_text("Stations")
+    shoot(page, out, "office-stations.png")
     tablet = Device(browser.new_context(viewport=TABLET), base_url)  # type: ignore[arg-type]
     sign_in(tablet, "Mia")
     tablet.goto("/office/menu/modifiers")
