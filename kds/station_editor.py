@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union_all
 
 from app.core import menu_rules
 from app.core.errors import BadInput
@@ -19,7 +19,7 @@ from app.core.inputs import parse_whole
 from app.platform import audit, idempotency
 from app.platform.console import named
 from app.platform.db import UnitOfWork
-from kds.models import Station
+from kds.models import CategoryStation, ItemStation, Station
 from kds.stations import ROUTING_CHANNEL, station
 
 #: A ticket turning yellow after more than two hours is a typo, not a kitchen.
@@ -68,6 +68,23 @@ async def _name_free(uow: UnitOfWork, location_id: int, name: str, mine: int | N
         raise BadInput(f"There is already a station called {name}.")
 
 
+async def _not_routed(uow: UnitOfWork, found: Station) -> None:
+    """Expo makes nothing: a station that still makes food would send tickets no screen shows."""
+    routed = await uow.session.scalar(
+        select(func.count()).select_from(
+            union_all(
+                select(CategoryStation.station_id).where(CategoryStation.station_id == found.id),
+                select(ItemStation.station_id).where(ItemStation.station_id == found.id),
+            ).subquery()
+        )
+    )
+    if routed:
+        raise BadInput(
+            f"{found.name} still makes part of the menu: untick it on kitchen routing before "
+            "making it expo."
+        )
+
+
 async def add_station(
     uow: UnitOfWork, location_id: int, actor_id: int, draft: StationDraft, key: str | None
 ) -> int:
@@ -95,6 +112,8 @@ async def change_station(
     if before == asdict(draft):
         return
     await _name_free(uow, location_id, draft.name, station_id)
+    if draft.is_expo and not found.is_expo:
+        await _not_routed(uow, found)
     for name, value in asdict(draft).items():
         setattr(found, name, value)
     await audit.record(

@@ -168,9 +168,11 @@ class MenuEditorApiController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Created:
         where, who = request.app.state.location.id, staff_of(request)
-        made = await editor.add_item(uow, where, who, item_draft(data), idempotency_key)
-        await modifiers.ask_on_item(uow, where, who, made, list(data.modifier_group_ids))
-        return Created(made)
+        groups = list(data.modifier_group_ids)
+        draft = item_draft(data)
+        return Created(
+            await modifiers.add_item_asking(uow, where, who, draft, groups, idempotency_key)
+        )
 
     @put(
         "/items/{item_id:int}",

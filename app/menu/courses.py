@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.menu.models import Category, Course
+from app.menu.models import Category, Course, MenuItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,12 @@ def course_sort(rules: dict[str, CourseRule], name: str) -> int:
     return rule.sort if rule else 99
 
 
-async def default_course(session: AsyncSession, category_id: int) -> str:
-    """The course a category's items go out with unless the server picks another."""
-    course = await session.scalar(select(Category.course).where(Category.id == category_id))
+async def default_course(session: AsyncSession, item_id: int) -> str:
+    """The course an item goes out with unless the server picks another: its own (a starter
+    served as a main), else its category's."""
+    course = await session.scalar(
+        select(func.coalesce(MenuItem.course, Category.course))
+        .join(Category, Category.id == MenuItem.category_id)
+        .where(MenuItem.id == item_id)
+    )
     return course or "mains"

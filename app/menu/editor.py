@@ -77,16 +77,20 @@ async def item_of(session: AsyncSession, location_id: int, item_id: int) -> Menu
     return found
 
 
-async def _check_item(session: AsyncSession, location_id: int, draft: ItemDraft) -> None:
+async def _check_item(
+    session: AsyncSession, location_id: int, draft: ItemDraft, archived_ok: bool = False
+) -> None:
+    """``archived_ok``: the item is being archived too (a CSV row that says so), so an archived
+    category or rate may stand."""
     category = await category_of(session, location_id, draft.category_id)
-    if category.archived_at is not None:
+    if category.archived_at is not None and not archived_ok:
         raise BadInput(f"{category.name} is archived: restore it or pick another category.")
     rate = await session.scalar(
         select(TaxRate).where(TaxRate.id == draft.tax_rate_id, TaxRate.location_id == location_id)
     )
     if rate is None:
         raise BadInput("Pick a tax rate from the list.")
-    if rate.archived_at is not None:
+    if rate.archived_at is not None and not archived_ok:
         raise BadInput(f"The tax rate {rate.name} is archived; pick a current one.")
     if draft.course is not None:
         await check_course(session, location_id, draft.course)
@@ -158,12 +162,18 @@ async def _announce_items(uow: UnitOfWork, category_id: int) -> None:
 
 
 async def add_item(
-    uow: UnitOfWork, location_id: int, actor_id: int, draft: ItemDraft, key: str | None
+    uow: UnitOfWork,
+    location_id: int,
+    actor_id: int,
+    draft: ItemDraft,
+    key: str | None,
+    *,
+    archived_ok: bool = False,
 ) -> int:
     claim = await idempotency.claim(uow.session, key, "add_item", asdict(draft))
     if claim.replay is not None:
         return int(claim.replay["item_id"])
-    await _check_item(uow.session, location_id, draft)
+    await _check_item(uow.session, location_id, draft, archived_ok)
     item = MenuItem(**asdict(draft))
     uow.session.add(item)
     await uow.session.flush()
@@ -176,11 +186,17 @@ async def add_item(
 
 
 async def change_item(
-    uow: UnitOfWork, location_id: int, actor_id: int, item_id: int, draft: ItemDraft
+    uow: UnitOfWork,
+    location_id: int,
+    actor_id: int,
+    item_id: int,
+    draft: ItemDraft,
+    *,
+    archived_ok: bool = False,
 ) -> dict[str, Any]:
     """Set an item to what the form shows. Lines already rung up keep their price."""
     item = await item_of(uow.session, location_id, item_id)
-    await _check_item(uow.session, location_id, draft)
+    await _check_item(uow.session, location_id, draft, archived_ok)
     before = {name: getattr(item, name) for name in asdict(draft)}
     changed = _changes(before, asdict(draft))
     for name, value in asdict(draft).items():
@@ -206,6 +222,9 @@ async def archive_item(
         category = await category_of(uow.session, location_id, item.category_id)
         if category.archived_at is not None:
             raise BadInput(f"{category.name} is archived: restore the category first.")
+        rate = await uow.session.get(TaxRate, item.tax_rate_id)
+        if rate is not None and rate.archived_at is not None:
+            raise BadInput(f"Its tax rate {rate.name} is archived: give it a current one first.")
     item.archived_at = datetime.now(UTC) if archived else None
     action = "archive_item" if archived else "restore_item"
     await audit.record(

@@ -13,12 +13,16 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
 
 from app.core.errors import BadInput
 from app.core.money import to_decimal
 from app.menu import editor, modifiers
 from app.menu.drafts import category_draft, item_draft
-from app.menu.editor_views import EditedCategory, EditedItem, MenuBook, menu_book
+from app.menu.editor_views import EditedCategory, EditedGroup, EditedItem, MenuBook, menu_book
+from app.menu.taxes import RateView
 from app.platform.db import UnitOfWork
 
 COLUMNS = (
@@ -112,21 +116,29 @@ def read_rows(data: bytes) -> list[MenuRow]:
     return rows
 
 
+def _by_name(things: Iterable[Any]) -> dict[str, Any]:
+    """Name (in any case) -> thing; a current one wins over an archived one of that name."""
+    ordered = sorted(things, key=lambda thing: not thing.archived)
+    return {thing.name.casefold(): thing for thing in ordered}
+
+
 async def import_menu(
     uow: UnitOfWork, location_id: int, actor_id: int, rows: Iterable[MenuRow], exponent: int
 ) -> int:
     """Apply every row, or none; returns how many items were added or changed."""
+    # One import at a time per restaurant: a second (a double click) waits, then reads the
+    # menu the first one made, so it adds nothing twice.
+    await uow.session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('brigade:menu-import'), :location)"),
+        {"location": location_id},
+    )
     book = await menu_book(uow.session, location_id)
-    categories = {c.name.casefold(): c for c in book.categories}
-    rates = {r.name.casefold(): r.id for r in book.rates if not r.archived}
-    groups = {g.name.casefold(): g.id for g in book.groups}
+    menu = Menu(_by_name(book.categories), _by_name(book.rates), _by_name(book.groups))
     wrong: list[str] = []
     touched = 0
     for row in rows:
         try:
-            touched += await _apply(
-                uow, location_id, actor_id, row, exponent, categories, rates, groups
-            )
+            touched += await _apply(uow, location_id, actor_id, row, exponent, menu)
         except BadInput as refusal:
             wrong.append(f"Row {row.line}: {refusal.message}")
     if wrong:
@@ -135,54 +147,91 @@ async def import_menu(
     return touched
 
 
-async def _apply(
-    uow: UnitOfWork,
-    location_id: int,
-    actor_id: int,
-    row: MenuRow,
-    exponent: int,
-    categories: dict[str, EditedCategory],
-    rates: dict[str, int],
-    groups: dict[str, int],
-) -> int:
-    f = row.fields
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """The menu as the import reads names against it (and adds to as it goes)."""
+
+    categories: dict[str, EditedCategory]
+    rates: dict[str, RateView]
+    groups: dict[str, EditedGroup]
+
+
+def _as_typed(item: EditedItem, exponent: int) -> dict[str, str]:
+    """An item's fields as a form would send them: what a column left out of the file keeps."""
+    return {
+        "price": str(to_decimal(item.price, exponent)),
+        "course": item.course or "",
+        "kitchen_name": item.kitchen_name,
+        "description": item.description,
+        "sort": str(item.sort),
+    }
+
+
+async def _category(
+    uow: UnitOfWork, location_id: int, actor_id: int, f: dict[str, str], menu: Menu
+) -> EditedCategory:
     name = f.get("category", "")
-    category = categories.get(name.casefold())
-    if category is None:
-        draft = category_draft(
-            {"name": name, "color": f.get("category_colour") or "#5b6b7b",
-             "course": f.get("category_course") or "mains", "sort": str(len(categories))}
-        )  # fmt: skip
-        new_id = await editor.add_category(uow, location_id, actor_id, draft, None)
-        category = EditedCategory(new_id, draft.name, draft.color, draft.course, draft.sort, False)
-        categories[name.casefold()] = category
-    rate = rates.get(f.get("tax_rate", "").casefold())
+    category = menu.categories.get(name.casefold())
+    if category is not None:
+        return category
+    draft = category_draft(
+        {"name": name, "color": f.get("category_colour") or "#5b6b7b",
+         "course": f.get("category_course") or "mains", "sort": str(len(menu.categories))}
+    )  # fmt: skip
+    made = await editor.add_category(uow, location_id, actor_id, draft, None)
+    category = EditedCategory(made, draft.name, draft.color, draft.course, draft.sort, False)
+    menu.categories[name.casefold()] = category
+    return category
+
+
+async def _apply(
+    uow: UnitOfWork, location_id: int, actor_id: int, row: MenuRow, exponent: int, menu: Menu
+) -> int:
+    """One row: only the columns the file has change the item (a file of prices alone
+    leaves kitchen names, modifiers and archiving as they are)."""
+    f = row.fields
+    archived = f["archived"].casefold() in _YES if "archived" in f else None
+    category = await _category(uow, location_id, actor_id, f, menu)
+    rate = menu.rates.get(f.get("tax_rate", "").casefold())
     if rate is None:
         raise BadInput(f"there is no tax rate called {f.get('tax_rate', '')[:40]!r}.")
-    draft_item = item_draft(
-        {**f, "name": f.get("item", ""), "category_id": str(category.id),
-         "tax_rate_id": str(rate)},
-        exponent,
-    )  # fmt: skip
-    wanted_groups = []
-    for group in filter(None, (g.strip() for g in f.get("modifiers", "").split(";"))):
-        if group.casefold() not in groups:
-            raise BadInput(f"there is no modifier group called {group[:40]!r}.")
-        wanted_groups.append(groups[group.casefold()])
-    existing = next(
-        (i for i in category.items if i.name.casefold() == draft_item.name.casefold()), None
-    )
+    if rate.archived and not archived:
+        raise BadInput(f"the tax rate {rate.name} is archived; name a current one.")
+    name = f.get("item", "")
+    existing = next((i for i in category.items if i.name.casefold() == name.casefold()), None)
+    typed = {
+        **(_as_typed(existing, exponent) if existing else {}),
+        **{k: v for k, v in f.items() if k in ("price", "course", "kitchen_name", "description",
+                                               "sort")},
+        "name": name,
+        "category_id": str(category.id),
+        "tax_rate_id": str(rate.id),
+    }  # fmt: skip
+    draft = item_draft(typed, exponent)
+    # A row that archives the item may name what is archived itself (the download does).
+    keep = bool(archived)
     if existing is None:
-        item_id = await editor.add_item(uow, location_id, actor_id, draft_item, None)
+        item_id = await editor.add_item(uow, location_id, actor_id, draft, None, archived_ok=keep)
         # A second row naming it again (a duplicate in the file) changes it, not adds another.
-        category.items.append(
-            EditedItem(item_id, category.id, draft_item.name, draft_item.price, rate, None, "",
-                       "", 0, False)
-        )  # fmt: skip
+        existing = EditedItem(item_id, category.id, draft.name, draft.price, rate.id, None, "",
+                              "", 0, False)  # fmt: skip
+        category.items.append(existing)
     else:
-        item_id = existing.id
-        await editor.change_item(uow, location_id, actor_id, item_id, draft_item)
-    await modifiers.ask_on_item(uow, location_id, actor_id, item_id, wanted_groups)
-    archived = f.get("archived", "").casefold() in _YES
-    await editor.archive_item(uow, location_id, actor_id, item_id, archived=archived)
+        await editor.change_item(uow, location_id, actor_id, existing.id, draft, archived_ok=keep)
+    if "modifiers" in f:
+        await modifiers.ask_on_item(
+            uow, location_id, actor_id, existing.id, _group_ids(f["modifiers"], menu)
+        )
+    if archived is not None:
+        await editor.archive_item(uow, location_id, actor_id, existing.id, archived=archived)
     return 1
+
+
+def _group_ids(cell: str, menu: Menu) -> list[int]:
+    wanted = []
+    for name in filter(None, (g.strip() for g in cell.split(";"))):
+        group = menu.groups.get(name.casefold())
+        if group is None:
+            raise BadInput(f"there is no modifier group called {name[:40]!r}.")
+        wanted.append(group.id)
+    return wanted

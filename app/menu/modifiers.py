@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
 from app.menu.availability import announce_item
-from app.menu.editor import item_of
+from app.menu.editor import ItemDraft, add_item, item_of
 from app.menu.models import ItemModifierGroup, ModifierGroup, ModifierOption
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
@@ -185,6 +185,7 @@ async def archive_option(
     if (option.archived_at is not None) == archived:
         return
     option.archived_at = datetime.now(UTC) if archived else None
+    await uow.session.flush()  # the count below must see this option archived
     left = await _options_on(uow.session, group.id)
     if archived and left and group.min_choices > left:
         raise BadInput(
@@ -215,6 +216,7 @@ async def ask_on_item(
     )
     if set(wanted) - found:
         raise NotFound("One of the ticked modifier groups is not on this menu.")
+    await uow.session.flush()  # an earlier set for this item (a repeated CSV row) goes first
     await uow.session.execute(delete(ItemModifierGroup).where(ItemModifierGroup.item_id == item_id))
     uow.session.add_all(
         ItemModifierGroup(item_id=item_id, group_id=g, sort=i) for i, g in enumerate(wanted)
@@ -224,3 +226,23 @@ async def ask_on_item(
         item=item.name, groups=wanted,
     )  # fmt: skip
     announce_item(uow, item_id)
+
+
+async def add_item_asking(
+    uow: UnitOfWork,
+    location_id: int,
+    actor_id: int,
+    draft: ItemDraft,
+    group_ids: list[int],
+    key: str | None,
+) -> int:
+    """Add an item with the groups it asks, as one command: the key covers both, so a retry
+    with other groups is refused (409) and a replay changes nothing."""
+    payload = {**asdict(draft), "groups": group_ids}
+    claim = await idempotency.claim(uow.session, key, "add_item_asking", payload)
+    if claim.replay is not None:
+        return int(claim.replay["item_id"])
+    made = await add_item(uow, location_id, actor_id, draft, None)
+    await ask_on_item(uow, location_id, actor_id, made, group_ids)
+    await idempotency.remember(uow.session, claim, {"item_id": made})
+    return made

@@ -8,10 +8,10 @@ The 86 commands live in ``app.menu.availability`` and are re-exported here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.availability import availability
@@ -235,6 +235,9 @@ async def item_button_view(session: AsyncSession, item_id: int) -> tuple[ItemVie
     item, c, zone = row
     groups = (await _groups_by_item(session, [item.id])).get(item.id, ())
     view = _item_view(item, groups, zone_named(zone), datetime.now(UTC))
+    if item.archived_at is not None or c.archived_at is not None:
+        # An open order screen redraws an item archived since: it cannot be ordered now.
+        view = replace(view, available=False, why="off the menu", back_in=None)
     return view, CategoryView(c.id, c.name, c.color, c.course)
 
 
@@ -257,7 +260,12 @@ def _check_choices(groups: Sequence[GroupView], chosen: set[int]) -> list[Option
 
 
 async def price_for_order(
-    session: AsyncSession, item_id: int, option_ids: Sequence[int], quantity: int = 1
+    session: AsyncSession,
+    item_id: int,
+    option_ids: Sequence[int],
+    quantity: int = 1,
+    *,
+    location_id: int | None = None,
 ) -> OrderableItem:
     """Validate the choices and price the item: refuses 86'd items, more than the kitchen
     has left, and broken choices."""
@@ -267,7 +275,10 @@ async def price_for_order(
             .join(Category, Category.id == MenuItem.category_id)
             .join(TaxRate, TaxRate.id == MenuItem.tax_rate_id)
             .join(Location, Location.id == Category.location_id)
-            .where(MenuItem.id == item_id)
+            .where(
+                MenuItem.id == item_id,
+                Category.location_id == location_id if location_id else true(),
+            )
         )
     ).first()
     if row is None:

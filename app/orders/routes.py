@@ -63,7 +63,7 @@ class CheckController(Controller):
                 "item": item,
                 "check": check,
                 "courses": list(rules),
-                "default_course": await default_course(uow.session, item.category_id),
+                "default_course": await default_course(uow.session, item.id),
             },
         )
 

@@ -203,7 +203,9 @@ async def add_line(
         raise BadInput(f"Seat {new.seat} is not at this table (seats 1–{check.guest_count}).")
     if new.course and new.course not in await courses(session, check.location_id):
         raise BadInput(f"There is no course called “{new.course}”.")
-    priced = await price_for_order(session, new.item_id, new.option_ids, quantity=new.quantity)
+    priced = await price_for_order(
+        session, new.item_id, new.option_ids, quantity=new.quantity, location_id=check.location_id
+    )
     line_id = await session.scalar(
         insert(CheckLine)
         .values(
