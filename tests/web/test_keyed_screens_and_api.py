@@ -19,8 +19,8 @@ from app.platform.models import AuditEntry
 from kds.models import Ticket
 from tests.conftest import PINS, STAFF_IDS, api_bearer
 from tests.demo_ids import item_id, table_id
+from tests.web.retry_safe_routes import NATURALLY_IDEMPOTENT
 from tests.web.test_api_operations import _check, _seat
-from tests.web.test_every_post_is_retry_safe import NATURALLY_IDEMPOTENT
 from tests.web.test_kds_station import cook, send_order, ticket_at
 from tests.web.test_order_actions import _line, _order
 
