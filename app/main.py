@@ -20,6 +20,7 @@ from sqlalchemy import text
 import kds.alerts
 import kds.routes
 import printers.routes
+from app.accounting.service import post_close, post_money
 from app.api import API_CONTROLLERS
 from app.api.common import unreadable_body
 from app.api.schema import document_api, openapi_config
@@ -48,6 +49,7 @@ from app.orders.line_routes import LineController
 from app.orders.routes import CheckController
 from app.platform import device_sockets, migrate
 from app.platform.card_guard import CardNumberGuard
+from app.platform.closing import BackOfficeBus
 from app.platform.db import make_engine, make_sessionmaker
 from app.platform.device_sockets import DeviceSockets
 from app.platform.embedded_pg import resolve_database_url
@@ -98,6 +100,15 @@ async def healthz(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     except Exception as exc:  # the point of a health check is to report, not to crash
         log.warning("health check failed", extra={"error": str(exc)})
         return Response({"status": "degraded", "database": "unreachable"}, status_code=503)
+
+
+def wire_back_office() -> BackOfficeBus:
+    """Every close and every money move, to the back office: accounting posts the entry
+    (inventory and guests subscribe here too)."""
+    bus = BackOfficeBus()
+    bus.on_close(post_close)
+    bus.on_money(post_money)
+    return bus
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -203,6 +214,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.channels = channels
     app.state.kitchen = kitchen
     app.state.receipts = receipts
+    app.state.back_office = wire_back_office()
     app.state.tickets = tickets
     app.state.print_worker = PrintWorker.for_app(app.state.sessionmaker, settings)
     # The floor plan's banner: kitchen tickets nobody saw, printers in trouble.

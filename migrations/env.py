@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 # Every area's tables. Migrations are the one place outside main.py that names kds.
+from app.accounting import models as accounting_models
 from app.billing import models as billing_models
 from app.devices import models as device_models
 from app.floor import models as floor_models
@@ -21,6 +22,7 @@ from kds import models as kds_models
 from printers import models as printer_models
 
 AREAS = (
+    accounting_models,
     billing_models,
     device_models,
     floor_models,

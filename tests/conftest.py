@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.demo import DEMO_API_KEY
-from app.main import create_app
+from app.main import create_app, wire_back_office
 from app.platform.db import UnitOfWork, make_engine, make_sessionmaker
 from app.platform.settings import Settings
 from tests import pg
@@ -60,7 +60,7 @@ def uow_factory(sessionmaker_):  # type: ignore[no-untyped-def]
     class Runner:
         async def __call__(self, command, *args: Any, **kwargs: Any) -> Any:  # type: ignore[no-untyped-def]
             async with sessionmaker_() as s:
-                uow = UnitOfWork(s)
+                uow = UnitOfWork(s, back_office=wire_back_office())
                 try:
                     result = await command(uow, *args, **kwargs)
                 except Exception:

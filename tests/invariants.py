@@ -41,6 +41,24 @@ RULES = {
         SELECT id, status FROM guest_check
         WHERE status <> 'open' AND (prices_include_tax IS NULL OR tax_rounding IS NULL)
     """,
+    # LED-1: every entry sums to zero in minor units.
+    "every journal entry balances": """
+        SELECT entry_id, sum(amount) AS total FROM journal_line
+        GROUP BY entry_id HAVING sum(amount) <> 0
+    """,
+    # LED-2: a check closed through the app is posted exactly once (a test's shortcut that
+    # only sets the status, with no closing time, is not a close).
+    "every closed check is posted exactly once": """
+        SELECT c.id, count(e.id) AS entries FROM guest_check c
+        LEFT JOIN journal_entry e ON e.kind = 'close' AND e.source = 'check:' || c.id
+        WHERE c.status = 'closed' AND c.closed_at IS NOT NULL
+        GROUP BY c.id HAVING count(e.id) <> 1
+    """,
+    "no close entry without its closed check": """
+        SELECT e.id, e.source FROM journal_entry e
+        LEFT JOIN guest_check c ON 'check:' || c.id = e.source AND c.status = 'closed'
+        WHERE e.kind = 'close' AND c.id IS NULL
+    """,
     "a refund is on the check of its payment": """
         SELECT r.id FROM refund r JOIN payment p ON p.id = r.payment_id
         WHERE r.check_id <> p.check_id

@@ -40,6 +40,7 @@ from app.core.errors import BadInput, Conflict, Refused
 from app.orders.service import LockedCheck, announce_check, lock_open_check
 from app.orders.views import check_view
 from app.platform import audit
+from app.platform.closing import ClosedPayment
 from app.platform.db import UnitOfWork
 from app.platform.receipts import ReceiptBus
 
@@ -113,7 +114,9 @@ async def charge_card(
             check, view = await ready_to_pay(session, check_id, expected_version)
             check_amount(amount, view.balance, "the card")
             outcome = await _ask(terminal.charge(amount, tip, tip_prompt, ref))
-    return await _record(uow, check.id, attempt, outcome, staff_id, receipts=receipts)
+    return await _record(
+        uow, check.id, attempt, outcome, staff_id, receipts=receipts, terminal=terminal.name
+    )
 
 
 async def cancel_card(
@@ -135,7 +138,9 @@ async def cancel_card(
     outcome = await _ask(terminal.cancel(attempt.terminal_ref or ""))
     if outcome is None or outcome.status == TIMED_OUT:
         raise Conflict("The terminal did not answer. Check it is on, then try again.")
-    return await _record(uow, check_id, attempt, outcome, staff_id, receipts=receipts)
+    return await _record(
+        uow, check_id, attempt, outcome, staff_id, receipts=receipts, terminal=terminal.name
+    )
 
 
 async def _open_attempt(
@@ -186,6 +191,7 @@ async def _record(
     outcome: TerminalResult,
     staff_id: int,
     receipts: ReceiptBus | None = None,
+    terminal: str = "",
 ) -> CardResult:
     session = uow.session
     check = await lock_open_check(session, check_id)
@@ -212,6 +218,7 @@ async def _record(
     brand = mask_card_numbers(outcome.brand or "")[:20] or None
     last4 = outcome.last4 if outcome.last4 and _LAST4.match(outcome.last4) else None
     tip = max(outcome.tip, 0)
+    drawer_session = await open_drawer_session(session, check.location_id)
     payment_id = await session.scalar(
         insert(Payment)
         .values(
@@ -224,7 +231,7 @@ async def _record(
             taken_by=staff_id,
             server_id=check.server_id,
             # Bounds when a slip tip may still be adjusted.
-            drawer_session_id=await open_drawer_session(session, check.location_id),
+            drawer_session_id=drawer_session,
             processor_ref=(outcome.processor_ref or "")[:64] or None,
             card_brand=brand,
             card_last4=last4,
@@ -247,7 +254,10 @@ async def _record(
         await receipts.payment_taken(uow, payment_id, open_drawer=False)
     # The card was charged: the payment stands even if the check changed meanwhile; a
     # balance below zero is then shown for a refund, and the check stays open.
-    check, closed = await settle_after_payment(uow, check, view, attempt.amount)
+    paid = ClosedPayment(
+        int(payment_id or 0), "card", attempt.amount, tip, drawer_session, terminal=terminal
+    )
+    check, closed = await settle_after_payment(uow, check, view, paid, staff_id)
     await audit.record(
         session,
         "close_check" if closed else "payment",

@@ -14,6 +14,8 @@ adjusted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,22 +38,34 @@ async def open_drawer_session(session: AsyncSession, location_id: int) -> int | 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OpenDrawer:
+    id: int
+    name: str
+
+
 async def drawer_for_cash(session: AsyncSession, location_id: int) -> int:
+    return (await cash_drawer(session, location_id)).id
+
+
+async def cash_drawer(session: AsyncSession, location_id: int) -> OpenDrawer:
     """Cash must land in a drawer someone will count: refuse it when none is open.
 
     The row is held ``FOR KEY SHARE`` until the payment commits: a manager closing this
     drawer (``FOR UPDATE``) waits for the payment, so no cash lands in a counted drawer.
     """
-    drawer_id = await session.scalar(
-        select(DrawerSession.id)
-        .where(DrawerSession.location_id == location_id, DrawerSession.closed_at.is_(None))
-        .order_by(DrawerSession.opened_at, DrawerSession.id)
-        .limit(1)
-        .with_for_update(read=True, key_share=True)
-    )
-    if drawer_id is None:
+    row = (
+        await session.execute(
+            select(DrawerSession.id, DrawerSession.drawer)
+            .where(DrawerSession.location_id == location_id, DrawerSession.closed_at.is_(None))
+            .order_by(DrawerSession.opened_at, DrawerSession.id)
+            .limit(1)
+            .with_for_update(read=True, key_share=True)
+        )
+    ).first()
+    if row is None:
         raise BadInput("No cash drawer is open. A manager opens one with its float first.")
-    return drawer_id
+    return OpenDrawer(row.id, row.drawer)
 
 
 def _drawer_name(name: str) -> str:

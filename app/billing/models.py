@@ -51,7 +51,7 @@ class DrawerMovement(Base):
     __tablename__ = "drawer_movement"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount"),
-        CheckConstraint("kind IN ('cash_in', 'cash_out')", name="kind"),
+        CheckConstraint("kind IN ('cash_in', 'cash_out', 'tip_payout')", name="kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("drawer_session.id"), index=True)
@@ -60,6 +60,8 @@ class DrawerMovement(Base):
     reason: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     at: Mapped[datetime] = created_at_column()
+    #: A tip payout: the server the card tips were paid to in cash.
+    paid_to: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class Payment(Base):

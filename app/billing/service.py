@@ -12,7 +12,8 @@ from typing import cast
 from sqlalchemy import Table, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing.drawers import drawer_for_cash
+from app.billing.closed import describe_close
+from app.billing.drawers import cash_drawer
 from app.billing.models import Payment
 from app.core.check_math import tender_cash
 from app.core.errors import BadInput, Conflict
@@ -20,6 +21,7 @@ from app.floor.service import table_needs_bussing
 from app.orders.service import LockedCheck, announce_check, bump_version, lock_open_check
 from app.orders.views import CheckView, check_view
 from app.platform import audit, idempotency
+from app.platform.closing import ClosedPayment
 from app.platform.db import UnitOfWork
 from app.platform.receipts import ReceiptBus
 
@@ -79,8 +81,16 @@ async def ready_to_pay(
     return check, view
 
 
-async def _close(uow: UnitOfWork, check: LockedCheck, view: CheckView) -> LockedCheck:
-    """Freeze the totals, end the check, and leave the table for the busser."""
+async def _close(
+    uow: UnitOfWork,
+    check: LockedCheck,
+    view: CheckView,
+    closed_by: int,
+    paid_now: ClosedPayment | None = None,
+) -> LockedCheck:
+    """Freeze the totals, end the check, post it to the back office (the books now;
+    inventory and the guest's record hang on the same seam), and leave the table for the
+    busser. ``paid_now`` is the payment that closed it (not in ``view``, read before it)."""
     totals = view.totals
     check = await bump_version(
         uow.session,
@@ -96,6 +106,8 @@ async def _close(uow: UnitOfWork, check: LockedCheck, view: CheckView) -> Locked
         prices_include_tax=view.prices_include_tax,
         tax_rounding=view.tax_rounding,
     )
+    # In this transaction: the check is closed and posted together, or neither.
+    await uow.books.check_closed(uow, describe_close(view, check, closed_by, paid_now))
     if check.table_id is not None:
         # The party has gone: the table waits for a busser (it can still be seated at once).
         await table_needs_bussing(uow.session, check.table_id)
@@ -146,7 +158,7 @@ async def pay_cash(
         )
     if view.cards_waiting:  # read with the view, under the check's lock
         raise Conflict(CARD_WAITING)
-    drawer = await drawer_for_cash(session, check.location_id)
+    drawer = await cash_drawer(session, check.location_id)
     tender = tender_cash(target, tendered - tip)
     payment_id = await session.scalar(
         _PAYMENT,
@@ -160,10 +172,13 @@ async def pay_cash(
             "tip": tip,
             "taken_by": staff_id,
             "server_id": check.server_id,
-            "drawer_session_id": drawer,
+            "drawer_session_id": drawer.id,
         },
     )
-    check, closed = await settle_after_payment(uow, check, view, tender.applied)
+    paid = ClosedPayment(
+        int(payment_id or 0), "cash", tender.applied, tip, drawer.id, drawer=drawer.name
+    )
+    check, closed = await settle_after_payment(uow, check, view, paid, staff_id)
     if receipts is not None and payment_id is not None:
         # The drawer pops open for the change and the receipt prints (app/main.py wires it).
         after = view_after_payment(view, check, tender.applied, tender.change, closed)
@@ -204,12 +219,13 @@ def view_after_payment(
 
 
 async def settle_after_payment(
-    uow: UnitOfWork, check: LockedCheck, view: CheckView, applied: int
+    uow: UnitOfWork, check: LockedCheck, view: CheckView, paid: ClosedPayment, staff_id: int
 ) -> tuple[LockedCheck, bool]:
-    """After ``applied`` went against ``view``'s balance: close if nothing is owed."""
-    closed = view.balance - applied == 0
-    check = await (_close(uow, check, view) if closed else bump_version(uow.session, check))
-    return check, closed
+    """After ``paid`` went against ``view``'s balance: close if nothing is owed."""
+    closed = view.balance - paid.amount == 0
+    if closed:
+        return await _close(uow, check, view, staff_id, paid), True
+    return await bump_version(uow.session, check), False
 
 
 async def close_settled(
@@ -224,7 +240,7 @@ async def close_settled(
     if view.balance != 0:
         raise BadInput("This check still has money owing: take the payment.")
     refuse_if_card_waiting(view)
-    check = await _close(uow, check, view)
+    check = await _close(uow, check, view, staff_id)
     await audit.record(
         session, "close_check", f"check:{check.id}", actor_id=staff_id, method="none", amount=0
     )

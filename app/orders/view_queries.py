@@ -3,12 +3,13 @@ and the bill all read a check through them, so they are compiled and cached only
 
 from __future__ import annotations
 
-from sqlalchemy import BindParameter, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, case, exists, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
 
-from app.billing.models import CheckDiscount, Payment, PaymentAttempt, Refund
+from app.billing.models import CheckDiscount, DrawerSession, Payment, PaymentAttempt, Refund
 from app.floor.models import DiningTable
 from app.menu.models import Course
-from app.orders.models import Check, CheckCourse, CheckLine
+from app.orders.models import Check, CheckCourse, CheckLine, LineModifier
 from app.platform.models import Location, Staff
 
 _checks, _lines, _discounts = Check.__table__, CheckLine.__table__, CheckDiscount.__table__
@@ -17,6 +18,63 @@ _LOCATION_ID: BindParameter[int] = bindparam("location_id")
 _LINE_KEY = case(
     (and_(_lines.c.share_count > 1, _lines.c.share_group.is_not(None)), _lines.c.share_group),
     else_=_lines.c.id,
+)
+_EMPTY = literal([], JSONB)
+_terminal = (
+    select(PaymentAttempt.terminal)
+    .where(PaymentAttempt.payment_id == Payment.id)
+    .limit(1)
+    .scalar_subquery()
+)
+#: Each payment as the books need it (method, amount, tip, drawer, terminal): the close
+#: describes its money from the view, with no second read.
+_PAYMENTS = (
+    select(
+        func.coalesce(
+            func.jsonb_agg(
+                func.jsonb_build_array(
+                    Payment.id,
+                    Payment.method,
+                    Payment.amount,
+                    Payment.tip,
+                    Payment.drawer_session_id,
+                    func.coalesce(DrawerSession.drawer, ""),
+                    func.coalesce(_terminal, ""),
+                )
+            ),
+            _EMPTY,
+        )
+    )
+    .select_from(Payment)
+    .outerjoin(DrawerSession, DrawerSession.id == Payment.drawer_session_id)
+    .where(Payment.check_id == _CHECK_ID)
+    .scalar_subquery()
+    .label("payments")
+)
+#: Money given back while the check was open, the same way.
+_REFUNDS = (
+    select(
+        func.coalesce(
+            func.jsonb_agg(
+                func.jsonb_build_array(
+                    Refund.id,
+                    Refund.payment_id,
+                    Payment.method,
+                    Refund.amount,
+                    Refund.tip,
+                    func.coalesce(DrawerSession.drawer, ""),
+                    func.coalesce(_terminal, ""),
+                )
+            ),
+            _EMPTY,
+        )
+    )
+    .select_from(Refund)
+    .join(Payment, Payment.id == Refund.payment_id)
+    .outerjoin(DrawerSession, DrawerSession.id == Refund.drawer_session_id)
+    .where(Refund.check_id == _CHECK_ID)
+    .scalar_subquery()
+    .label("refunds")
 )
 #: The check, its table, server and location settings, and the money taken, in one trip.
 HEAD = (
@@ -37,6 +95,9 @@ HEAD = (
         _checks.c.service_adjustment,
         _checks.c.location_id,
         _checks.c.split_from_id,
+        _checks.c.server_id,
+        _PAYMENTS,
+        _REFUNDS,
         DiningTable.__table__.c.name.label("table_name"),
         Staff.__table__.c.name.label("server_name"),
         # A closed check keeps the tax mode it closed under; an open one follows the location.
@@ -116,6 +177,13 @@ LINES = (
         _lines.c.share_index,
         _lines.c.share_count,
         _lines.c.share_group,
+        _lines.c.menu_item_id,
+        _lines.c.category_id,
+        # The options chosen, for the recipes a close depletes (inventory).
+        select(func.array_agg(LineModifier.option_id))
+        .where(LineModifier.line_id == _lines.c.id)
+        .scalar_subquery()
+        .label("option_ids"),
     )
     .where(_lines.c.check_id == _CHECK_ID)
     .order_by(_lines.c.id)

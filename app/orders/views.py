@@ -18,6 +18,7 @@ from app.floor.models import DiningTable
 from app.menu.courses import CourseRule, course_sort
 from app.orders.models import Check
 from app.orders.view_queries import COURSES, HEAD, LINES, SPLIT_FAMILY
+from app.platform.closing import ClosedPayment, ClosedRefund
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,10 @@ class LineView:
     discount: int = 0
     #: Why the manager gave it away (shown on the line, as a void's reason is).
     comp_reason: str | None = None
+    #: What the back office needs of it at close: the menu item, its category, the options.
+    item_id: int = 0
+    category_id: int = 0
+    option_ids: tuple[int, ...] = ()
 
     @property
     def amount(self) -> int:
@@ -123,6 +128,11 @@ class CheckView:
     #: Part of a split check ("part 2 of 4"); None when the check is not split (or when
     #: read with ``courses=False``).
     part: PartOf | None = None
+    location_id: int = 0
+    server_id: int = 0
+    #: The money on the check, as the books need it (read with the head, in the same trip).
+    payments: tuple[ClosedPayment, ...] = ()
+    refunds: tuple[ClosedRefund, ...] = ()
 
     @property
     def balance(self) -> int:
@@ -164,6 +174,9 @@ def _line(row: Any, discount: int = 0) -> LineView:
         row.share_count,
         discount,
         comp_reason=row.comp_reason if row.comped_at is not None else None,
+        item_id=row.menu_item_id,
+        category_id=row.category_id,
+        option_ids=tuple(row.option_ids or ()),
     )
 
 
@@ -266,6 +279,12 @@ async def check_view(session: AsyncSession, check_id: int, *, courses: bool = Tr
         cards_waiting=int(check.cards_waiting),
         tax_rounding=check.tax_rounding,
         part=part,
+        location_id=check.location_id,
+        server_id=check.server_id,
+        payments=tuple(
+            ClosedPayment(p[0], p[1], p[2], p[3], p[4], p[5], p[6]) for p in check.payments
+        ),
+        refunds=tuple(ClosedRefund(*r) for r in check.refunds),
     )
 
 

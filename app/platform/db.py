@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 
+from app.platform.closing import BackOfficeBus
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -57,11 +59,27 @@ Announce = Callable[[str, Any], Awaitable[None]]
 class UnitOfWork:
     """A session plus the announcements to send once it commits."""
 
-    def __init__(self, session: AsyncSession, announce: Announce | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        announce: Announce | None = None,
+        back_office: BackOfficeBus | None = None,
+    ) -> None:
         self.session = session
         self._announce = announce
+        #: Where closes and money moves are posted (accounting, inventory, guests): wired in
+        #: app/main.py. None only for commands that never move money (the kitchen, printers).
+        self.back_office = back_office
         self._pending: list[tuple[str, Any]] = []
         self._last_steps: list[Callable[[], Awaitable[None]]] = []
+
+    @property
+    def books(self) -> BackOfficeBus:
+        """The back office, for a command that moves money: refused loudly when not wired
+        (a close that posted nowhere would be money the books never see)."""
+        if self.back_office is None:
+            raise RuntimeError("This unit of work moves money but has no back office wired.")
+        return self.back_office
 
     def last_step(self, step: Callable[[], Awaitable[None]]) -> None:
         """Run ``step`` in this transaction just before it commits.

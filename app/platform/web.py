@@ -257,7 +257,7 @@ async def provide_uow(request: Request[Any, Any, Any]) -> AsyncGenerator[UnitOfW
     shared = request.scope.pop(SHARED_SESSION, None)  # type: ignore[misc]
     session = shared if isinstance(shared, AsyncSession) else app.state.sessionmaker()
     async with session:
-        uow = UnitOfWork(session, announce)
+        uow = UnitOfWork(session, announce, back_office=app.state.back_office)
         try:
             yield uow
         except Exception:
