@@ -148,6 +148,6 @@ def post(uow: UnitOfWork, entry: Entry) -> None:
 
 
 async def current_business_day(uow: UnitOfWork, location_id: int) -> date:
-    day = await uow.session.scalar(CURRENT_DAY, {"location_id": location_id})
+    day: date | None = await uow.session.scalar(CURRENT_DAY, {"location_id": location_id})
     assert day is not None, "every location has a business day"
     return day
