@@ -81,8 +81,10 @@ def refund_legs(moved: MoneyMoved) -> list[Leg]:
         carved = tax_inclusive(line.amount, line.tax_rate_ppm)
         legs += [sales(line.category_id, carved.net), tax(line.tax_rate_ppm, carved.tax)]
     legs.append(Leg("refunds", moved.amount - sum(line.amount for line in moved.lines)))
-    # A card tip given back was owed to the server; a cash one is the house's loss.
-    legs.append(Leg("tips_payable" if moved.method == "card" else "refunds", moved.tip))
+    if moved.method != "card":  # a cash tip never went through the books (nor the drawer)
+        return [*legs, money(moved.method, moved.drawer, moved.terminal, -moved.amount)]
+    # A card tip given back was owed to the server.
+    legs.append(Leg("tips_payable", moved.tip))
     legs.append(money(moved.method, moved.drawer, moved.terminal, -(moved.amount + moved.tip)))
     return legs
 

@@ -1,6 +1,6 @@
 """A drawer's count: float, cash taken and given back, cash in and out, expected, over/short.
 
-    expected = float + cash payments - cash refunds + cash in - cash out
+    expected = float + cash payments - cash refunds + cash in - cash out - card tips paid out
 
 A cash payment counts its ``amount``: the guest handed over ``tendered`` and got ``change``
 back from the same drawer, so what stayed in it is ``tendered - change = amount``.
@@ -18,7 +18,10 @@ from app.billing.models import DrawerMovement, DrawerSession, Payment, Refund
 from app.core.errors import NotFound
 from app.platform.models import Staff
 
+#: What a manager may move by hand on the drawers screen.
 MOVEMENTS = {"cash_in": "Cash in", "cash_out": "Cash out"}
+#: Card tips handed to a server in cash out of the drawer (app/billing/tip_payouts.py).
+LABELS = {**MOVEMENTS, "tip_payout": "Card tips paid out"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ class Movement:
 
     @property
     def label(self) -> str:
-        return MOVEMENTS[self.kind]
+        return LABELS[self.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,12 @@ class DrawerCount:
             - self.cash_refunds
             + self.cash_in
             - self.cash_out
+            - self.tips_paid_out
         )
+
+    @property
+    def tips_paid_out(self) -> int:
+        return sum(m.amount for m in self.movements if m.kind == "tip_payout")
 
     @property
     def over_short(self) -> int | None:

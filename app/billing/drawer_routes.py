@@ -9,7 +9,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from app.billing import drawers
+from app.billing import drawers, tip_payouts
 from app.billing.drawer_counts import MOVEMENTS, drawer_counts
 from app.core.errors import BadInput
 from app.core.money import parse_amount
@@ -46,10 +46,11 @@ class DrawerController(Controller):
     async def _screen(self, request: Req, uow: UnitOfWork, message: str | None = None) -> Template:
         location = request.app.state.location
         open_, closed = await drawer_counts(uow.session, location.id)
+        owed = await tip_payouts.card_tips_owed(uow.session, location.id)
         return render(
             request,
             "billing/drawer.html",
-            {"open": open_, "closed": closed, "message": message},
+            {"open": open_, "closed": closed, "message": message, "tips_owed": owed},
             fragment="billing/_drawers.html",
         )
 
@@ -90,6 +91,20 @@ class DrawerController(Controller):
         )
         label = MOVEMENTS.get(kind, kind)
         return await self._screen(request, uow, f"{label}: {money_text(request, amount)}.")
+
+    @post("/tips", opt=KEYED)
+    async def pay_out_tips(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:
+        form = await request.form()
+        server = int_field(form, "server", "Server")
+        if server is None:
+            raise BadInput("Choose the server the tips are paid to.")
+        amount = amount_field(request, form, "amount", "The amount")
+        await tip_payouts.pay_out_card_tips(
+            uow, session_field(form), server, amount, staff_id(request), key=idem_key(form)
+        )
+        return await self._screen(
+            request, uow, f"Card tips paid out: {money_text(request, amount)}."
+        )
 
     @post("/close", opt=KEYED)
     async def close_drawer(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:

@@ -24,6 +24,7 @@ from app.billing.drawer_counts import MOVEMENTS, DrawerCount, drawer_count
 from app.billing.models import DrawerMovement, DrawerSession
 from app.core.errors import BadInput, Conflict, NotFound
 from app.platform import audit, idempotency
+from app.platform.closing import MoneyMoved
 from app.platform.db import UnitOfWork
 from app.platform.receipts import ReceiptBus
 
@@ -123,6 +124,9 @@ async def open_drawer(
     await audit.record(
         session, "open_drawer", f"drawer:{session_id}", actor_id=staff_id, float=opening_float
     )
+    await post_drawer_cash(
+        uow, "drawer_open", location_id, name, f"drawer:{session_id}", staff_id, opening_float
+    )
     if receipts is not None:
         await receipts.open_drawer(uow, location_id)
     uow.announce("drawers", {"drawer": session_id})
@@ -130,7 +134,35 @@ async def open_drawer(
     return int(session_id)
 
 
-async def _lock_open(session: AsyncSession, session_id: int) -> DrawerSession:
+async def post_drawer_cash(
+    uow: UnitOfWork,
+    kind: str,
+    location_id: int,
+    drawer: str,
+    source: str,
+    staff_id: int,
+    amount: int,
+    over_short: int = 0,
+    reason: str = "",
+) -> None:
+    """Tell the books cash went in or out of a drawer (they post it to the drawer's account)."""
+    await uow.books.money_moved(
+        uow,
+        MoneyMoved(
+            kind=kind,
+            location_id=location_id,
+            source=source,
+            staff_id=staff_id,
+            amount=amount,
+            method="cash",
+            drawer=drawer,
+            over_short=over_short,
+            reason=reason,
+        ),
+    )
+
+
+async def lock_open_drawer(session: AsyncSession, session_id: int) -> DrawerSession:
     drawer = await session.scalar(
         select(DrawerSession)
         .where(DrawerSession.id == session_id)
@@ -173,7 +205,7 @@ async def move_cash(
         raise BadInput("Say why the cash goes in or out (a change run, a paid-out ...).")
     if len(reason) > 200:
         raise BadInput("Keep the reason under 200 characters.")
-    drawer = await _lock_open(session, session_id)
+    drawer = await lock_open_drawer(session, session_id)
     if kind == "cash_out":
         count = await drawer_count(session, session_id)
         if amount > count.expected:
@@ -189,6 +221,16 @@ async def move_cash(
     assert movement_id is not None
     await audit.record(
         session, kind, f"drawer:{session_id}", actor_id=staff_id, amount=amount, reason=reason
+    )
+    await post_drawer_cash(
+        uow,
+        kind,
+        drawer.location_id,
+        drawer.drawer,
+        f"movement:{movement_id}",
+        staff_id,
+        amount,
+        reason=reason,
     )
     if receipts is not None:
         await receipts.open_drawer(uow, drawer.location_id)
@@ -213,7 +255,7 @@ async def close_drawer(
         return await drawer_count(session, session_id)
     if counted < 0:
         raise BadInput("The counted cash cannot be negative.")
-    await _lock_open(session, session_id)
+    drawer = await lock_open_drawer(session, session_id)
     count = await drawer_count(session, session_id)
     await session.execute(
         update(DrawerSession)
@@ -227,6 +269,16 @@ async def close_drawer(
         actor_id=staff_id,
         expected=count.expected,
         counted=counted,
+        over_short=counted - count.expected,
+    )
+    await post_drawer_cash(
+        uow,
+        "drawer_close",
+        drawer.location_id,
+        drawer.drawer,
+        f"drawer:{session_id}",
+        staff_id,
+        counted,
         over_short=counted - count.expected,
     )
     uow.announce("drawers", {"drawer": session_id})

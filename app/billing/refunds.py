@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing.drawers import drawer_for_cash
-from app.billing.models import Payment, Refund, RefundLine
+from app.billing.drawers import cash_drawer
+from app.billing.models import Payment, PaymentAttempt, Refund, RefundLine
 from app.billing.terminal import APPROVED, PaymentTerminal
 from app.core.card_numbers import has_card_number
 from app.core.errors import BadInput, NotFound, Refused
 from app.core.money import allocate
+from app.menu.models import MenuItem
 from app.orders.models import Check, CheckLine
 from app.orders.service import LockedCheck, announce_check, bump_version
 from app.platform import audit, idempotency
 from app.platform.approvals import Approval
+from app.platform.closing import MoneyMoved, RefundedLine
 from app.platform.db import UnitOfWork
 
 
@@ -139,10 +141,12 @@ async def refund(
         raise BadInput("That is more tip than is left to refund on this payment.")
     shares = await _line_shares(session, check.id, lines, amount)
     processor_ref = drawer = None
+    drawer_name = ""
     if left.method == "card":
         processor_ref = await _refund_card(session, payment_id, amount + tip, key, terminal)
     else:
-        drawer = await drawer_for_cash(session, check.location_id)
+        open_drawer = await cash_drawer(session, check.location_id)
+        drawer, drawer_name = open_drawer.id, open_drawer.name
     refund_id = await session.scalar(
         insert(Refund)
         .values(
@@ -161,10 +165,29 @@ async def refund(
     if shares:
         await session.execute(
             insert(RefundLine),
-            [{"refund_id": refund_id, "line_id": ln, "amount": a} for ln, a in shares],
+            [{"refund_id": refund_id, "line_id": s.line_id, "amount": s.amount} for s in shares],
         )
     if status == "open":
         check = await bump_version(session, check)  # what is owed went up again
+    else:  # the close already posted: this refund is its correction, dated today
+        await uow.books.money_moved(
+            uow,
+            MoneyMoved(
+                kind="refund",
+                location_id=check.location_id,
+                source=f"refund:{refund_id}",
+                staff_id=staff_id,
+                amount=amount,
+                tip=tip,
+                method=left.method,
+                drawer=drawer_name,
+                terminal=await _terminal_of(session, payment_id) if left.method == "card" else "",
+                check_id=check.id,
+                payment_id=payment_id,
+                lines=tuple(shares),
+                reason=reason,
+            ),
+        )
     await audit.record(
         session,
         "refund",
@@ -185,27 +208,47 @@ async def refund(
 
 async def _line_shares(
     session: AsyncSession, check_id: int, lines: list[int], amount: int
-) -> list[tuple[int, int]]:
-    """Which lines the refund was for, with the amount spread over them by their price."""
+) -> list[RefundedLine]:
+    """Which lines the refund was for, with the amount spread over them by their price (and
+    each line's category and tax rate, so the books give back that revenue and that tax)."""
     if not lines:
         return []
-    found = dict(
-        (
+    found = {
+        row.id: row
+        for row in (
             await session.execute(
-                select(CheckLine.id, CheckLine.quantity * CheckLine.unit_price).where(
+                select(
+                    CheckLine.id,
+                    (CheckLine.quantity * CheckLine.unit_price).label("price"),
+                    MenuItem.category_id,
+                    CheckLine.tax_rate_ppm,
+                )
+                .join(MenuItem, MenuItem.id == CheckLine.menu_item_id)
+                .where(
                     CheckLine.check_id == check_id,
                     CheckLine.id.in_(lines),
                     CheckLine.status != "void",
                 )
             )
         ).all()
-    )
+    }
     if set(found) != set(lines):
         raise BadInput("Pick lines of this check (not voided ones) for the refund.")
-    weights = [int(found[ln]) for ln in lines]
+    weights = [int(found[ln].price) for ln in lines]
     if not any(weights):
         weights = [1] * len(lines)
-    return list(zip(lines, allocate(amount, weights), strict=True))
+    return [
+        RefundedLine(ln, int(found[ln].category_id), int(found[ln].tax_rate_ppm), share)
+        for ln, share in zip(lines, allocate(amount, weights), strict=True)
+    ]
+
+
+async def _terminal_of(session: AsyncSession, payment_id: int) -> str:
+    """The terminal that took the card payment: its clearing account gives the money back."""
+    name = await session.scalar(
+        select(PaymentAttempt.terminal).where(PaymentAttempt.payment_id == payment_id).limit(1)
+    )
+    return name or ""
 
 
 async def _refund_card(

@@ -14,12 +14,13 @@ from typing import Any
 from sqlalchemy import Date, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.billing.models import DrawerSession, Payment, Refund
+from app.billing.models import DrawerSession, Payment, PaymentAttempt, Refund
 from app.billing.terminal import APPROVED, PaymentTerminal
 from app.core.errors import BadInput, NotFound, Refused
 from app.menu.availability import zone_named
 from app.orders.models import Check
 from app.platform import audit, idempotency
+from app.platform.closing import MoneyMoved
 from app.platform.db import UnitOfWork
 from app.platform.models import Location, Staff
 
@@ -48,15 +49,16 @@ async def adjust_tip(
         raise BadInput("A tip cannot be negative.")
     row = (
         await session.execute(
-            select(Payment, Check.location_id)
+            select(Payment, Check.location_id, Check.status)
             .join(Check, Check.id == Payment.check_id)
             .where(Payment.id == payment_id)
-            .with_for_update(of=Payment)
+            # The check too: a close in flight finishes first, so we know if it posted.
+            .with_for_update(of=(Check, Payment))
         )
     ).first()
     if row is None:
         raise NotFound("That payment does not exist.")
-    payment, location_id = row
+    payment, location_id, status = row
     await _still_adjustable(session, payment, location_id)
     refunded_tip = await session.scalar(
         select(func.coalesce(func.sum(Refund.tip), 0)).where(Refund.payment_id == payment.id)
@@ -83,12 +85,38 @@ async def adjust_tip(
         before=before,
         tip=tip,
     )
+    if status == "closed" and payment.method == "card" and tip != before:
+        await _post_tip_change(uow, payment, location_id, tip - before, staff_id)
     uow.announce(f"check:{payment.check_id}", {"check": payment.check_id, "tip": payment.id})
     result = TipAdjusted(payment.id, payment.check_id, tip)
     await idempotency.remember(
         session, claim, {"payment_id": payment.id, "check_id": payment.check_id, "tip": tip}
     )
     return result
+
+
+async def _post_tip_change(
+    uow: UnitOfWork, payment: Payment, location_id: int, change: int, staff_id: int
+) -> None:
+    """The close posted the card tip it knew; the books take the difference (cash tips go to
+    the server by hand and never post)."""
+    terminal = await uow.session.scalar(
+        select(PaymentAttempt.terminal).where(PaymentAttempt.payment_id == payment.id).limit(1)
+    )
+    await uow.books.money_moved(
+        uow,
+        MoneyMoved(
+            kind="tip_adjust",
+            location_id=location_id,
+            source=f"payment:{payment.id}",
+            staff_id=staff_id,
+            tip=change,
+            method="card",
+            terminal=terminal or "",
+            check_id=payment.check_id,
+            payment_id=payment.id,
+        ),
+    )
 
 
 async def _still_adjustable(session: AsyncSession, payment: Payment, location_id: int) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import DrawerMovement, DrawerSession
-from tests.conftest import sign_in
+from tests.conftest import STAFF_IDS, sign_in
 
 Client = AsyncTestClient[Litestar]
 HX = {"HX-Request": "true"}
@@ -135,3 +135,36 @@ async def test_drawer_times_are_on_the_restaurants_clock(
     # The demo restaurant is in New York; the database keeps UTC.
     local = opened.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
     assert f"at {local}" in page.text
+
+
+async def test_card_tips_are_paid_out_from_the_drawer_screen(
+    client: Client, session: AsyncSession, uow_factory: object
+) -> None:
+    from app.billing.terminal import SimulatedTerminal
+    from tests.integration.test_card_payments import card, counter_check, shown
+
+    check = await counter_check(uow_factory, session, "Burrata")
+    _, balance = await shown(session, check)
+    await card(uow_factory, session, check, balance, SimulatedTerminal(), "k", tip=650)
+    csrf = await sign_in(client, "Mia")
+    headers = {**HX, "X-CSRF-Token": csrf}
+    main = str(await main_drawer(session))
+
+    page = await client.get("/drawers")
+    assert "Maria (owed $6.50)" in page.text
+
+    maria = str(STAFF_IDS["Maria"])
+    too_much = await client.post(
+        "/drawers/tips", data={"session": main, "server": maria, "amount": "7"}, headers=headers
+    )
+    assert too_much.status_code == 422 and "owed less than that" in too_much.text
+    assert await session.scalar(select(func.count()).select_from(DrawerMovement)) == 0
+
+    paid = await client.post(
+        "/drawers/tips", data={"session": main, "server": maria, "amount": "6.50"}, headers=headers
+    )
+    assert paid.status_code == 200, paid.text
+    assert "Card tips paid out: $6.50." in paid.text
+    assert "Card tips paid to Maria" in paid.text
+    assert f'id="expected-{main}">$193.50' in paid.text
+    assert "owed $" not in paid.text  # nobody is owed any more: the form goes away
