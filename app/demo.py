@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import Discount, DrawerSession
+from app.demo_books import seed_demo_books
 from app.floor.models import DiningTable, Floor
 from app.menu.models import (
     Category,
@@ -285,6 +286,10 @@ async def seed_demo_session(session: AsyncSession) -> bool:
     if await session.scalar(select(Location.id).limit(1)) is not None:
         return False
     await _seed(session)
+    await session.flush()
+    location_id = await session.scalar(select(Location.id).limit(1))
+    assert location_id is not None
+    await seed_demo_books(session, location_id)
     return True
 
 

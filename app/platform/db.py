@@ -94,10 +94,14 @@ class UnitOfWork:
         if (channel, message) not in self._pending:
             self._pending.append((channel, message))
 
-    async def commit(self) -> None:
+    async def run_last_steps(self) -> None:
+        """The last steps, now (for a caller that commits the session itself: the demo)."""
         while self._last_steps:
             step = self._last_steps.pop(0)
             await step()
+
+    async def commit(self) -> None:
+        await self.run_last_steps()
         await self.session.commit()
         pending, self._pending = self._pending, []
         if self._announce is not None:

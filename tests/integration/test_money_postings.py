@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounting.models import Account, JournalEntry, JournalLine
+from app.accounting.models import AccountPurpose, JournalEntry, JournalLine
 from app.billing import drawers, tip_payouts
 from app.billing.drawer_counts import drawer_count
 from app.billing.models import Payment
@@ -33,15 +33,16 @@ MARIA, SAM, MIA = STAFF_IDS["Maria"], STAFF_IDS["Sam"], STAFF_IDS["Mia"]
 
 
 async def posted(session: AsyncSession, kind: str) -> list[dict[str, int]]:
-    """Each entry of ``kind``, as {account code: signed amount}, oldest first."""
+    """Each entry of ``kind``, as {what the account is for: signed amount}, oldest first."""
+    head = what_for()
     rows = (
         await session.execute(
-            select(JournalEntry.id, Account.code, func.sum(JournalLine.amount))
+            select(JournalEntry.id, head.c.head, func.sum(JournalLine.amount))
             .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-            .join(Account, Account.id == JournalLine.account_id)
+            .join(head, head.c.account_id == JournalLine.account_id)
             .where(JournalEntry.kind == kind)
-            .group_by(JournalEntry.id, Account.code)
-            .order_by(JournalEntry.id, Account.code)
+            .group_by(JournalEntry.id, head.c.head)
+            .order_by(JournalEntry.id, head.c.head)
         )
     ).all()
     await session.rollback()
@@ -51,11 +52,25 @@ async def posted(session: AsyncSession, kind: str) -> list[dict[str, int]]:
     return list(entries.values())
 
 
-async def balance_of(session: AsyncSession, code: str) -> int:
+def what_for() -> Any:
+    """Each account with the generic purpose it serves ("sales" for "Sales - Starters",
+    "cash" for "Cash - Main drawer"): the tests read the books the way the chart maps them."""
+    return (
+        select(
+            AccountPurpose.account_id,
+            func.min(func.split_part(AccountPurpose.purpose, ":", 1)).label("head"),
+        )
+        .group_by(AccountPurpose.account_id)
+        .subquery()
+    )
+
+
+async def balance_of(session: AsyncSession, purpose: str) -> int:
+    head = what_for()
     total = await session.scalar(
         select(func.coalesce(func.sum(JournalLine.amount), 0))
-        .join(Account, Account.id == JournalLine.account_id)
-        .where(Account.code == code)
+        .join(head, head.c.account_id == JournalLine.account_id)
+        .where(head.c.head == purpose)
     )
     await session.rollback()
     return int(total or 0)
@@ -88,10 +103,10 @@ async def test_refund_of_a_closed_check_gives_back_revenue_tax_and_cash(
 
     [back] = await posted(session, "refund")
     assert sum(back.values()) == 0
-    assert back["1000"] == -1000  # out of the drawer
-    assert back["4000"] + back["2100"] == 1000  # the revenue and the tax it had
-    assert back["4000"] > 0 and back["2100"] > 0
-    assert close["1000"] > 0
+    assert back["cash"] == -1000  # out of the drawer
+    assert back["sales"] + back["tax"] == 1000  # the revenue and the tax it had
+    assert back["sales"] > 0 and back["tax"] > 0
+    assert close["cash"] > 0
 
 
 async def test_a_refund_before_the_close_posts_nothing_of_its_own(
@@ -107,7 +122,7 @@ async def test_a_refund_before_the_close_posts_nothing_of_its_own(
     version, balance = await shown(session, check)
     await uow_factory(pay_cash, check, balance, version, MARIA)
     [close] = await posted(session, "close")
-    assert close["1000"] == balance + 1000 - 400
+    assert close["cash"] == balance + 1000 - 400
 
 
 async def test_card_tip_changed_after_the_close_posts_the_difference(
@@ -123,10 +138,10 @@ async def test_card_tip_changed_after_the_close_posts_the_difference(
     await uow_factory(adjust_tip, paid.payment_id, 200, MARIA, terminal)  # no change
 
     assert await posted(session, "tip_adjust") == [
-        {"1100": 200, "2200": -200},
-        {"1100": -300, "2200": 300},
+        {"card": 200, "tips_payable": -200},
+        {"card": -300, "tips_payable": 300},
     ]
-    assert await balance_of(session, "2200") == -200  # owed to Maria: the tip on the slip
+    assert await balance_of(session, "tips_payable") == -200  # owed to Maria: the tip on the slip
 
 
 async def test_a_cash_tip_never_posts(uow_factory: Any, session: AsyncSession) -> None:
@@ -137,7 +152,7 @@ async def test_a_cash_tip_never_posts(uow_factory: Any, session: AsyncSession) -
     await uow_factory(adjust_tip, paid, 800, MARIA, SimulatedTerminal())
 
     assert await posted(session, "tip_adjust") == []
-    assert await balance_of(session, "2200") == 0
+    assert await balance_of(session, "tips_payable") == 0
 
 
 async def test_the_drawer_posts_its_float_its_moves_and_its_over_short(
@@ -148,12 +163,18 @@ async def test_the_drawer_posts_its_float_its_moves_and_its_over_short(
     await uow_factory(drawers.move_cash, bar, "cash_out", 1_200, "ice delivery", MIA)
     await uow_factory(drawers.close_drawer, bar, 13_700, MIA)  # expected 13,800: 100 short
 
-    assert await posted(session, "drawer_open") == [{"1000": 10_000, "1050": -10_000}]
-    assert await posted(session, "cash_in") == [{"1000": 5_000, "1050": -5_000}]
-    assert await posted(session, "cash_out") == [{"1000": -1_200, "6300": 1_200}]
-    assert await posted(session, "drawer_close") == [{"1000": -13_800, "1050": 13_700, "6100": 100}]
-    assert await balance_of(session, "1000") == 0  # the counted-out drawer holds nothing
-    assert await balance_of(session, "1050") == -1_300  # the safe: 100 short, 1,200 paid out
+    demo_float, bar_float = await posted(session, "drawer_open")  # the demo's Main, then Bar
+    assert demo_float == {"cash": 20_000, "safe": -20_000}
+    assert bar_float == {"cash": 10_000, "safe": -10_000}
+    assert await posted(session, "cash_in") == [{"cash": 5_000, "safe": -5_000}]
+    assert await posted(session, "cash_out") == [{"cash": -1_200, "paid_outs": 1_200}]
+    assert await posted(session, "drawer_close") == [
+        {"cash": -13_800, "safe": 13_700, "over_short": 100}
+    ]
+    # Bar is counted out and holds nothing; Main still holds its float.
+    assert await balance_of(session, "cash") == 20_000
+    # The safe gave both floats and got Bar's count back: 100 short, 1,200 paid out.
+    assert await balance_of(session, "safe") == -20_000 - 1_300
 
 
 async def test_card_tips_paid_out_of_the_drawer_clear_what_is_owed(
@@ -174,8 +195,8 @@ async def test_card_tips_paid_out_of_the_drawer_clear_what_is_owed(
     await uow_factory(tip_payouts.pay_out_card_tips, main, MARIA, 500, MIA, "pay-1")
     await uow_factory(tip_payouts.pay_out_card_tips, main, MARIA, 500, MIA, "pay-1")  # retry
 
-    assert await posted(session, "tip_payout") == [{"1000": -500, "2200": 500}]
-    assert await balance_of(session, "2200") == -200
+    assert await posted(session, "tip_payout") == [{"cash": -500, "tips_payable": 500}]
+    assert await balance_of(session, "tips_payable") == -200
     count = await drawer_count(session, main)
     await session.rollback()
     assert (count.tips_paid_out, count.expected) == (500, 20_000 - 500)
