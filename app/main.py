@@ -40,6 +40,7 @@ from app.devices.routes import DevicesController
 from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
 from app.inventory.depletion import deplete_close
+from app.inventory.waste import waste_void
 from app.menu.csv_routes import MenuCsvController
 from app.menu.editor_routes import MenuEditorController
 from app.menu.modifier_routes import ModifierEditorController
@@ -110,6 +111,7 @@ def wire_back_office() -> BackOfficeBus:
     bus.on_close(post_close)
     bus.on_close(deplete_close)
     bus.on_money(post_money)
+    bus.on_void(waste_void)
     return bus
 
 

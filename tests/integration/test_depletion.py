@@ -169,3 +169,54 @@ async def test_a_stock_move_is_never_edited(uow_factory: Any, session: AsyncSess
     with pytest.raises(DBAPIError, match="never edited"):
         await session.execute(text("UPDATE stock_move SET quantity = quantity - 1"))
     await session.rollback()
+
+
+async def test_a_void_after_fire_is_waste_when_made_and_nothing_when_stopped_or_cleared(
+    uow_factory: Any, session: AsyncSession, sessionmaker_: Any
+) -> None:
+    check = await ordered(
+        uow_factory, session, ("Brigade Burger", ["Rare", "Add bacon"]), ("Calamari", [])
+    )
+    lines = dict(
+        (
+            await session.execute(
+                select(CheckLine.name, CheckLine.id).where(CheckLine.check_id == check)
+            )
+        ).all()
+    )
+    await session.rollback()
+    ok = await approval_by(sessionmaker_, MIA, PINS["Mia"])
+    await uow_factory(
+        corrections.void_line, check, lines["Brigade Burger"], "dropped it", True, ok, kitchen()
+    )
+    ok = await approval_by(sessionmaker_, MIA, PINS["Mia"])
+    await uow_factory(
+        corrections.void_line, check, lines["Calamari"], "kitchen stopped", False, ok, kitchen()
+    )
+    espresso = await uow_factory(
+        orders.add_line, check, orders.NewLine(await item_id(session, "Espresso")), MARIA
+    )
+    await uow_factory(orders.clear_line, check, espresso, MARIA)
+
+    wasted = (
+        await session.execute(
+            select(Ingredient.name, StockMove.quantity, StockMove.source, StockMove.reason)
+            .join(Ingredient, Ingredient.id == StockMove.ingredient_id)
+            .where(StockMove.kind == "waste")
+        )
+    ).all()
+    await session.rollback()
+    assert {name: q for name, q, _, _ in wasted} == {
+        "Ground beef": Decimal("-180"),
+        "Burger buns": Decimal("-1"),
+        "Cheese": Decimal("-30"),
+        "Onions": Decimal("-30"),
+        "Tomatoes": Decimal("-40"),
+        "Potatoes": Decimal("-200"),
+        "Bacon": Decimal("-40"),
+    }
+    assert {(source, reason) for _, _, source, reason in wasted} == {
+        (f"void:{lines['Brigade Burger']}", "dropped it")
+    }
+    moves = await session.scalar(select(StockMove.id).where(StockMove.kind == "sale").limit(1))
+    assert moves is None  # nothing sold yet: the check is still open
