@@ -26,8 +26,9 @@ from app.platform.auth import MANAGERS
 from app.platform.db import UnitOfWork
 from app.platform.web import money_exponent
 
-#: Bad dates, a reversed range, ``day`` with ``from``/``to``; not signed in; not a manager.
-RANGE = (400, 401, 403)
+#: Bad dates, a reversed range, ``day`` with ``from``/``to``; not signed in; not a manager;
+#: an address with control characters (refused by InputGuard before any handler, 422).
+RANGE = (400, 401, 403, 422)
 From = Annotated[
     date | None,
     QueryParameter(name="from", required=False, description="First business day (YYYY-MM-DD)."),
