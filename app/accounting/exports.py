@@ -3,7 +3,7 @@ file that ``bean-check`` accepts. Framework-free: the pages and the API stream w
 
 Amounts leave as exact decimals made from integer minor units (1234 -> "12.34" for a
 2-decimal currency, "1234" for yen): no float ever touches them. Entries are read a page at a
-time, so an export of a year holds one page of lines in memory, not the year.
+time (one query per 500 entries, never one per line); the file itself is built in memory.
 """
 
 from __future__ import annotations
