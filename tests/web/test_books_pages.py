@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,9 +15,12 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounting.entries import Leg
 from app.accounting.models import JournalEntry
+from app.accounting.posting import Entry, post
+from app.platform.db import UnitOfWork
 from tests.conftest import api_bearer, sign_in
-from tests.integration.test_books import a_day_of_trade
+from tests.integration.test_books import BEAN_CHECK, a_day_of_trade, bean_check
 
 Client = AsyncTestClient[Litestar]
 
@@ -167,3 +171,29 @@ async def test_the_api_refuses_a_bad_range_with_its_error_body(client: Client, q
 async def test_the_api_books_are_for_managers(client: Client) -> None:
     auth = await api_bearer(client, "Maria")
     assert (await client.get("/api/v1/ledger/entries", headers=auth)).status_code == 403
+
+
+async def test_a_reversal_shows_as_the_correction_of_its_entry(
+    client: Client, uow_factory: Any, session: AsyncSession, tmp_path: Any
+) -> None:
+    """No screen reverses an entry yet; the gateway does, and the books show it as such."""
+    [float_entry] = (await session.scalars(select(JournalEntry.id))).all()
+    await session.rollback()
+
+    async def reverse(uow: UnitOfWork) -> None:
+        legs = (Leg("cash:drawer:Main", -20_000, "cash"), Leg("safe", 20_000))
+        entry = Entry(1, "reversal", f"entry:{float_entry}", legs, memo="Float typed twice")
+        post(uow, replace(entry, corrects_id=float_entry))
+
+    await uow_factory(reverse)
+    await sign_in(client, "Mia")
+    page = await client.get("/office/books/")
+    assert 'corrects <a href="/office/books/?' in page.text
+    assert f'#entry-{float_entry}">entry #{float_entry}</a>' in page.text
+    assert 'class="entry-head correction"' in page.text
+
+    bean = await client.get("/office/books/books.beancount")
+    assert f'corrects: "{float_entry}"' in bean.text
+    if BEAN_CHECK.exists():
+        checked = bean_check(tmp_path, bean.text)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
