@@ -114,8 +114,8 @@ class BooksController(Controller):
         lines: list[books.Movement] = []
         number = page_number(page)
         if account:
-            wanted = page_number(account)
-            chosen = next((b for b in chart if b.account.id == wanted), None)
+            wanted = account.strip()
+            chosen = next((b for b in chart if str(b.account.id) == wanted), None)
             if chosen is None:
                 raise BrigadeError("There is no such account in this restaurant's chart.")
             # The running sum is a window over the whole range (PostgreSQL sums it before

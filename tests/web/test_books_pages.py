@@ -103,6 +103,7 @@ async def test_the_downloads_are_files_of_the_range(
         ("?to=2026-02-30", "is not a date"),
         ("?page=-1", "not a page number"),
         ("/ledger?account=999999", "no such account"),
+        ("/ledger?account=cash", "no such account"),
         ("/trial-balance?from=2026-13-01", "is not a date"),
         ("/journal.csv?from=2026-12-05&to=2026-12-01", "before it starts"),
     ],
