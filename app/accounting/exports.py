@@ -58,9 +58,7 @@ def beancount_name(account: AccountRow) -> str:
     plain = plain.replace("'", "")
     words = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")
     code = re.sub(r"[^A-Za-z0-9]+", "-", account.code).strip("-") or str(account.id)
-    component = f"{code}-{words}" if words else code
-    if not component[0].isalnum() or not component[0].isascii():  # pragma: no cover
-        component = f"A{component}"
+    component = f"{code}-{words}" if words else code  # ASCII letters or digits first
     return f"{ROOTS[account.kind]}:{component[0].upper()}{component[1:]}"
 
 
