@@ -20,6 +20,7 @@ from sqlalchemy import text
 import kds.alerts
 import kds.routes
 import printers.routes
+from app.accounting.books_routes import BooksController
 from app.accounting.service import post_close, post_money
 from app.api import API_CONTROLLERS
 from app.api.common import unreadable_body
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DiscountController,
             PresentController,
             DrawerController,
+            BooksController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,

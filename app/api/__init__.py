@@ -12,6 +12,7 @@ from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.drawers import DrawerApiController
 from app.api.kitchen_flow import FiringApiController
+from app.api.ledger import LedgerApiController
 from app.api.menu import MenuReadController
 from app.api.office_lists import OfficeListsApiController
 from app.api.office_menu import MenuEditorApiController
@@ -38,4 +39,5 @@ API_CONTROLLERS = (
     DeviceApiController,
     SettingsApiController,
     RosterApiController,
+    LedgerApiController,
 )
