@@ -1,12 +1,16 @@
 """The books stay fast over a big range: a year of 20,000 entries (40,000 lines) reads as one
-aggregate query per page, not one per line (issue 12, item 7)."""
+aggregate query per page, not one per line (issue 12, item 7). The statements sent are
+counted, never the seconds (measured on the 2-core machine: ~0.07 s for the three pages,
+~1 s for the CSV of 40,000 lines)."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounting import books, exports
@@ -32,7 +36,23 @@ _BULK = text(
 )
 
 
-async def test_a_year_of_entries_reads_in_well_under_a_second_a_page(
+@contextmanager
+def statements(session: AsyncSession) -> Iterator[list[str]]:
+    """Every statement the session sends to PostgreSQL while the block runs."""
+    sent: list[str] = []
+    engine = session.bind.sync_engine  # type: ignore[union-attr]
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+async def test_a_year_of_entries_reads_in_a_few_statements_a_page(
     session: AsyncSession,
 ) -> None:
     await session.execute(_BULK, {"n": ENTRIES})
@@ -41,21 +61,23 @@ async def test_a_year_of_entries_reads_in_well_under_a_second_a_page(
     await session.execute(text("ANALYZE journal_line"))
     await session.commit()
 
-    started = time.perf_counter()
-    chart = await books.balances(session, 1, YEAR)
-    page = await books.journal(session, 1, YEAR, ENTRIES - 50, 50)
-    cash = next(b for b in chart if b.account.code == "1000")
-    last = await books.movements(session, cash.account.id, YEAR, cash.opening, ENTRIES - 200, 200)
-    took = time.perf_counter() - started
+    with statements(session) as reads:
+        chart = await books.balances(session, 1, YEAR)
+        page = await books.journal(session, 1, YEAR, ENTRIES - 50, 50)
+        cash = next(b for b in chart if b.account.code == "1000")
+        last = await books.movements(
+            session, cash.account.id, YEAR, cash.opening, ENTRIES - 200, 200
+        )
 
     assert sum(b.debits for b in chart) == sum(b.credits for b in chart)
     assert cash.debits == cash.closing > 100 * ENTRIES
     assert len(page.entries) == 50 and page.total == ENTRIES and page.next_offset is None
     assert last[-1].running == cash.closing
-    assert took < 1.0, f"a year of books took {took:.2f} s to read"  # ~0.07 s here
+    assert len(reads) <= 8, reads  # a handful per page, whatever the range holds
 
-    started = time.perf_counter()
-    body = await exports.journal_csv(session, 1, YEAR, 2)
+    with statements(session) as exported:
+        body = await exports.journal_csv(session, 1, YEAR, 2)
     await session.rollback()
     assert body.count("\r\n") == 2 * ENTRIES + 1
-    assert time.perf_counter() - started < 10.0  # ~1 s here
+    # 500 entries at a time (a page of entries, their lines, the count), never one each
+    assert len(exported) <= 3 * (ENTRIES // 500) + 5
