@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.inventory.models import Ingredient, OptionRecipe, RecipeLine, StorageArea
+from app.inventory.models import Ingredient, OptionRecipe, RecipeLine, StockMove, StorageArea
 from app.inventory.units import to_base
 from app.menu.models import MenuItem, ModifierOption
 
@@ -105,6 +105,11 @@ OPTIONS: R = {
     "Add blue cheese": [("Blue cheese", "30 g")],
     "Add truffle": [("Truffle", "3 g")],
 }
+#: What the opening count found (the rest: 5 kg, 10 l or 48 of each).
+OPENING = {"Lobster": "8", "Burrata": "14", "Oysters": "96", "Avocado": "18", "Truffle": "60",
+           "Beef filet": "4000", "Lamb rack": "5600", "Sparkling water": "60", "Eggs": "120",
+           "Lemons": "60", "Burger buns": "40"}  # fmt: skip
+DEFAULT_OPENING = {"g": "5000", "ml": "10000", "each": "48"}
 
 
 def _amount(spec: str, base_unit: str) -> Decimal:
@@ -126,6 +131,16 @@ async def seed_demo_inventory(session: AsyncSession, loc: int) -> None:
             )
             assert found is not None
             units[name] = (found, base)
+    # This morning's count, so on hand means something on a first look.
+    await session.execute(
+        insert(StockMove),
+        [
+            {"location_id": loc, "ingredient_id": ingredient_id, "kind": "count",
+             "quantity": Decimal(OPENING.get(name, DEFAULT_OPENING[base])),
+             "source": "count:opening", "reason": "Opening count"}
+            for name, (ingredient_id, base) in units.items()
+        ],
+    )  # fmt: skip
     items = {n: i for n, i in (await session.execute(select(MenuItem.name, MenuItem.id))).all()}
     options = {
         n: i

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.billing import splits
 from app.billing.service import pay_cash
 from app.inventory.models import Ingredient, OptionRecipe, RecipeLine, StockMove, UnrecipedSale
+from app.inventory.stock import on_hand
 from app.menu.models import ModifierGroup, ModifierOption
 from app.orders import corrections, firing
 from app.orders import service as orders
@@ -220,3 +221,18 @@ async def test_a_void_after_fire_is_waste_when_made_and_nothing_when_stopped_or_
     }
     moves = await session.scalar(select(StockMove.id).where(StockMove.kind == "sale").limit(1))
     assert moves is None  # nothing sold yet: the check is still open
+
+
+async def test_on_hand_is_the_sum_of_the_moves(uow_factory: Any, session: AsyncSession) -> None:
+    check = await ordered(uow_factory, session, ("Espresso", []), ("Cappuccino", []))
+    await pay(uow_factory, session, check)
+    stock = {row.name: row for row in await on_hand(session, 1)}
+    await session.rollback()
+    # The demo's opening count, less tonight's two coffees.
+    assert stock["Espresso beans"].quantity == Decimal(5000 - 14)
+    assert (stock["Milk"].quantity, stock["Milk"].base_unit, stock["Milk"].storage_area) == (
+        Decimal(10_000 - 150),
+        "ml",
+        "Bar",
+    )
+    assert stock["Lobster"].quantity == 8
