@@ -107,3 +107,26 @@ class UnrecipedSale(Base):
     quantity: Mapped[int]
     source: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = created_at_column()
+
+
+class StockCount(Base):
+    """A count of the shelves (all of them, or one storage area): never edited."""
+
+    __tablename__ = "stock_count"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    storage_area_id: Mapped[int | None] = mapped_column(ForeignKey("storage_area.id"))
+    counted_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class StockCountLine(Base):
+    """What was on the shelf, and what the moves said should be: the variance is the
+    difference, and the count's adjustment move (source ``count:ID``) is that difference."""
+
+    __tablename__ = "stock_count_line"
+    __table_args__ = (CheckConstraint("counted >= 0", name="counted"),)
+    count_id: Mapped[int] = mapped_column(ForeignKey("stock_count.id"), primary_key=True)
+    ingredient_id: Mapped[int] = mapped_column(ForeignKey("ingredient.id"), primary_key=True)
+    expected: Mapped[Decimal] = mapped_column(Quantity)
+    counted: Mapped[Decimal] = mapped_column(Quantity)

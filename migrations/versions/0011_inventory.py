@@ -1,5 +1,6 @@
 """inventory: storage areas, ingredients with a base unit, recipes per item and per modifier
-option, the insert-only stock-move ledger, and the sales the close found no recipe for
+option, the insert-only stock-move ledger, the sales the close found no recipe for, and
+stock counts with what each line expected
 
 Revision ID: 0011_inventory
 Revises: 0010_ledger
@@ -17,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 QUANTITY = sa.Numeric(16, 4)
-_IMMUTABLE = ("stock_move", "unreciped_sale")
+_IMMUTABLE = ("stock_move", "unreciped_sale", "stock_count", "stock_count_line")
 
 
 def _id() -> sa.Column[int]:
@@ -101,6 +102,24 @@ def upgrade() -> None:
         _created(),
     )
     op.create_index("ix_unreciped_sale_item", "unreciped_sale", ["location_id", "item_id"])
+    op.create_table(
+        "stock_count",
+        _id(),
+        _location(),
+        sa.Column("storage_area_id", sa.BigInteger(), sa.ForeignKey("storage_area.id")),
+        sa.Column("counted_by", sa.BigInteger(), sa.ForeignKey("staff.id"), nullable=False),
+        _created(),
+    )
+    op.create_table(
+        "stock_count_line",
+        sa.Column("count_id", sa.BigInteger(), sa.ForeignKey("stock_count.id"), primary_key=True),
+        sa.Column(
+            "ingredient_id", sa.BigInteger(), sa.ForeignKey("ingredient.id"), primary_key=True
+        ),
+        sa.Column("expected", QUANTITY, nullable=False),
+        sa.Column("counted", QUANTITY, nullable=False),
+        sa.CheckConstraint("counted >= 0", name="counted"),
+    )
     for table in _IMMUTABLE:  # brigade_refuse_edit() is the books' (migration 0010)
         op.execute(
             f"CREATE TRIGGER {table}_is_never_edited BEFORE UPDATE OR DELETE ON {table} "
@@ -113,6 +132,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("unreciped_sale", "stock_move", "option_recipe", "recipe_line", "ingredient"):
+    for table in (
+        "stock_count_line",
+        "stock_count",
+        "unreciped_sale",
+        "stock_move",
+        "option_recipe",
+        "recipe_line",
+        "ingredient",
+    ):
         op.drop_table(table)
     op.drop_table("storage_area")
