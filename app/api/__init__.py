@@ -10,6 +10,7 @@ from app.api.corrections import CorrectionApiController
 from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.kitchen_flow import FiringApiController
+from app.api.ledger import LedgerApiController
 from app.api.menu import MenuReadController
 from app.api.office_lists import OfficeListsApiController
 from app.api.office_menu import MenuEditorApiController
@@ -34,4 +35,5 @@ API_CONTROLLERS = (
     DeviceApiController,
     SettingsApiController,
     RosterApiController,
+    LedgerApiController,
 )
