@@ -200,6 +200,14 @@ async def test_closes_cut_by_kills_post_once_each_and_the_chain_verifies(
             )
         ).all()
     )
+    never_closed = [check for check in made if check not in checks]
+    posted_for_open = await session.scalar(
+        text(
+            "SELECT count(*) FROM journal_entry e JOIN guest_check c "
+            "ON e.source = 'check:' || c.id WHERE c.id = ANY(:ids) AND c.status = 'open'"
+        ),
+        {"ids": never_closed},
+    )
     unbalanced = await session.scalar(
         text(
             "SELECT count(*) FROM (SELECT entry_id FROM journal_line GROUP BY entry_id "
@@ -211,6 +219,7 @@ async def test_closes_cut_by_kills_post_once_each_and_the_chain_verifies(
     await session.rollback()
 
     assert per_check == {check: 1 for check in checks}  # every check closed, posted once
+    assert len(never_closed) == LEFT_OPEN and posted_for_open == 0
     assert unbalanced == 0
     assert result.broken is None, result.sentence()
     assert result.links == entries
