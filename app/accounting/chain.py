@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounting.z_chain import GENESIS, z_content, z_hash
+from app.core.errors import BadInput
 
 #: Why a link is broken, in the words the owner reads.
 REASONS = {
@@ -33,6 +34,8 @@ REASONS = {
     "check_gone": "the closed check it covers no longer exists",
     "content": "its content changed since it was written",
     "missing": "it has no link in the chain",
+    "rewritten": "its hash is not the one noted: the chain was rewritten at or before it",
+    "cut": "the link noted is not in the chain any more: the chain was cut or rewritten",
 }
 
 #: A closed check's fingerprint, as ``entries.check_fingerprint`` makes it (ints are the
@@ -78,9 +81,9 @@ _LINKS = text(
             ON e.kind = 'close' AND e.source = 'check:' || g.id
             AND g.location_id = :location_id
     )
-    SELECT total.links, total.last_hash, bad.seq, bad.kind, bad.ref_id, bad.entry_kind,
-           bad.source, bad.broken
-    FROM (SELECT count(*) AS links,
+    SELECT total.links, total.last_seq, total.last_hash, bad.seq, bad.kind, bad.ref_id,
+           bad.entry_kind, bad.source, bad.broken
+    FROM (SELECT count(*) AS links, max(seq) AS last_seq,
                  (SELECT hash FROM checked ORDER BY seq DESC LIMIT 1) AS last_hash
           FROM checked) AS total
     LEFT JOIN (SELECT * FROM checked WHERE broken IS NOT NULL ORDER BY seq LIMIT 1) AS bad
@@ -132,6 +135,29 @@ _UNLINKED_Z = text(
 )
 
 
+_LINK_HASH = text("SELECT hash FROM ledger_chain WHERE location_id = :location_id AND seq = :seq")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A link's hash noted outside Brigade (at a day close, by the accountant). The chain
+    has no secret: whoever holds the database could edit a record and recompute every later
+    hash. A chain that no longer passes through a noted hash shows that rewrite."""
+
+    seq: int
+    hash: str
+
+    @classmethod
+    def parse(cls, written: str) -> Anchor:
+        seq, _, digest = written.strip().partition(":")
+        digest = digest.lower()
+        if not (seq.isdigit() and len(digest) == 64 and set(digest) <= set("0123456789abcdef")):
+            raise BadInput(
+                "A noted link is its number and its hash: 1042:76e59ece… (64 hex digits)."
+            )
+        return cls(int(seq), digest)
+
+
 @dataclass(frozen=True, slots=True)
 class Break:
     """The first broken link: ``seq`` is the link's (None for a record with no link: it
@@ -157,6 +183,8 @@ class ChainResult:
     links: int
     last_hash: str
     broken: Break | None
+    #: The last link's number (0: no link yet): with ``last_hash``, the anchor to note.
+    last_seq: int = 0
 
     @property
     def intact(self) -> bool:
@@ -165,7 +193,10 @@ class ChainResult:
     def sentence(self) -> str:
         if self.broken is not None:
             return self.broken.sentence()
-        return f"The ledger's chain is intact: {self.links} links, last hash {self.last_hash}."
+        last = f" (link {self.last_seq})" if self.last_seq else ""
+        return (
+            f"The ledger's chain is intact: {self.links} links, last hash {self.last_hash}{last}."
+        )
 
 
 def entry_record(entry_id: int, kind: str | None, source: str | None) -> str:
@@ -182,8 +213,11 @@ def _break(seq: int | None, kind: str, record: str, reason: str, after: int | No
     return Break(seq, kind, record, reason, REASONS[reason], after)
 
 
-async def verify_chain(session: AsyncSession, location_id: int) -> ChainResult:
-    """Recompute the location's chain; the first break in chain order, if any."""
+async def verify_chain(
+    session: AsyncSession, location_id: int, anchor: Anchor | None = None
+) -> ChainResult:
+    """Recompute the location's chain; the first break in chain order, if any. With an
+    ``anchor``, the chain must also still pass through that noted hash."""
     params = {"location_id": location_id}
     row = (await session.execute(_LINKS, params)).one()
     # Each candidate is keyed by where it sits: (link seq, 0) for a link, (seq of the link
@@ -209,8 +243,16 @@ async def verify_chain(session: AsyncSession, location_id: int) -> ChainResult:
     if z is not None:
         record = z_record(z.id, z.z_number, z.business_day)
         found.append(((z.after or 0, 1), _break(None, "z", record, "missing", z.after)))
+    if anchor is not None:
+        now = await session.scalar(_LINK_HASH, {**params, "seq": anchor.seq})
+        if now != anchor.hash:
+            record = f"the link noted with hash {anchor.hash}"
+            reason = "cut" if now is None else "rewritten"
+            found.append(((anchor.seq, 0), _break(anchor.seq, "anchor", record, reason)))
     first = min(found, key=lambda pair: pair[0])[1] if found else None
-    return ChainResult(location_id, int(row.links), row.last_hash or GENESIS, first)
+    return ChainResult(
+        location_id, int(row.links), row.last_hash or GENESIS, first, int(row.last_seq or 0)
+    )
 
 
 async def _first_bad_z(session: AsyncSession, params: dict[str, int]) -> Break | None:

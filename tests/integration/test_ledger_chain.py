@@ -11,16 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounting.chain import ChainResult, verify_chain
+from app.accounting.chain import Anchor, ChainResult, verify_chain
 from app.accounting.models import JournalEntry, LedgerLink
 from app.accounting.posting import CURRENT_DAY
 from app.accounting.z_chain import link_z
 from app.billing import drawers
 from app.billing.refunds import refund
 from app.billing.terminal import SimulatedTerminal
+from app.core.errors import BadInput
 from app.orders.models import CheckLine
 from tests.conftest import STAFF_IDS
 from tests.integration.test_card_payments import card, counter_check, shown
@@ -45,14 +47,16 @@ async def busy_day(uow_factory: Any, session: AsyncSession) -> int:
     return check
 
 
-async def tampered(session: AsyncSession, *statements: str, **params: Any) -> ChainResult:
+async def tampered(
+    session: AsyncSession, *statements: str, anchor: Anchor | None = None, **params: Any
+) -> ChainResult:
     """The verifier's answer once ``statements`` ran past the triggers (then rolled back)."""
     await session.execute(text("SET LOCAL session_replication_role = replica"))
     for statement in statements:
         await session.execute(text(statement), params)
     await session.execute(text("SET LOCAL session_replication_role = origin"))
     try:
-        return await verify_chain(session, 1)
+        return await verify_chain(session, 1, anchor)
     finally:
         await session.rollback()
 
@@ -86,7 +90,11 @@ async def test_the_chain_of_a_busy_day_is_intact(uow_factory: Any, session: Asyn
     assert result.broken is None, result.sentence()
     assert result.intact and result.links == entries and result.links >= 7
     assert result.last_hash == last
-    assert result.sentence() == f"The ledger's chain is intact: {entries} links, last hash {last}."
+    seq = await last_seq(session)
+    assert result.last_seq == seq
+    assert result.sentence() == (
+        f"The ledger's chain is intact: {entries} links, last hash {last} (link {seq})."
+    )
 
 
 async def test_a_changed_line_amount_is_named(uow_factory: Any, session: AsyncSession) -> None:
@@ -328,3 +336,55 @@ async def test_a_location_with_no_books_has_an_empty_chain(session: AsyncSession
     result = await verify_chain(session, 2)
     await session.rollback()
     assert (result.intact, result.links, result.last_hash) == (True, 0, "0" * 64)
+
+
+#: The gateway's formula for a link that is not a close's (as posting._POST makes it).
+REHASH = """
+    UPDATE ledger_chain c SET hash = encode(sha256(convert_to(concat_ws('|', c.prev_hash,
+        e.kind, e.id, e.business_day, (SELECT string_agg(l.account_id || ':' || l.amount, ','
+        ORDER BY l.account_id, l.amount) FROM journal_line l WHERE l.entry_id = e.id), ''),
+        'UTF8')), 'hex')
+    FROM journal_entry e WHERE c.kind = 'entry' AND c.ref_id = e.id AND e.id = :e
+"""
+
+
+async def test_a_rewritten_chain_is_caught_by_a_noted_hash(
+    uow_factory: Any, session: AsyncSession
+) -> None:
+    await busy_day(uow_factory, session)
+    noted = await verify_chain(session, 1)
+    await session.rollback()
+    anchor = Anchor(noted.last_seq, noted.last_hash)
+    last = await entry_of(session, "drawer_close")
+    edit = "UPDATE journal_entry SET business_day = business_day - 1 WHERE id = :e"
+
+    # The attacker knows the formula: the edited entry's link is hashed again.
+    rewritten = await tampered(session, edit, REHASH, e=last)
+    caught = await tampered(session, edit, REHASH, e=last, anchor=anchor)
+    cut = await tampered(
+        session,
+        "DELETE FROM ledger_chain WHERE kind = 'entry' AND ref_id = :e",
+        "DELETE FROM outbox_event WHERE (payload->>'entry_id')::bigint = :e",
+        "DELETE FROM journal_line WHERE entry_id = :e",
+        "DELETE FROM journal_entry WHERE id = :e",
+        e=last,
+        anchor=anchor,
+    )
+
+    assert rewritten.intact  # the chain alone cannot tell
+    assert caught.broken is not None and cut.broken is not None
+    assert (caught.broken.seq, caught.broken.reason) == (anchor.seq, "rewritten")
+    assert (cut.broken.seq, cut.broken.reason) == (anchor.seq, "cut")
+    assert caught.sentence() == (
+        f"The ledger's chain is broken at link {anchor.seq}, the link noted with hash "
+        f"{anchor.hash}: its hash is not the one noted: the chain was rewritten at or before it."
+    )
+    with pytest.raises(BadInput, match="its number and its hash"):
+        Anchor.parse("12:abc")
+    assert Anchor.parse(f" 12:{'A' * 64}") == Anchor(12, "a" * 64)
+
+
+async def last_seq(session: AsyncSession) -> int:
+    seq = await session.scalar(text("SELECT max(seq) FROM ledger_chain"))
+    await session.rollback()
+    return int(seq or 0)

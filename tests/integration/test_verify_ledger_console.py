@@ -20,10 +20,21 @@ async def test_verify_ledger_says_intact_then_names_the_edited_entry(
     last = await session.scalar(text("SELECT hash FROM ledger_chain ORDER BY seq DESC LIMIT 1"))
     await session.rollback()
 
+    seq_now = await session.scalar(text("SELECT max(seq) FROM ledger_chain"))
+    await session.rollback()
+
     intact = await brigade(db_url, "verify-ledger")
+    anchored = await brigade(db_url, "verify-ledger", "--anchor", f"{seq_now}:{last}")
+    mistyped = await brigade(db_url, "verify-ledger", "--anchor", f"{seq_now}-{last}")
+    elsewhere = await brigade(db_url, "verify-ledger", "--anchor", f"{seq_now}:{'0' * 64}")
 
     assert intact.returncode == 0, intact.stderr
-    assert intact.stdout == f"The ledger's chain is intact: {links} links, last hash {last}.\n"
+    assert intact.stdout == (
+        f"The ledger's chain is intact: {links} links, last hash {last} (link {seq_now}).\n"
+    )
+    assert (anchored.returncode, anchored.stdout) == (0, intact.stdout)
+    assert mistyped.returncode == 2 and "its number and its hash" in mistyped.stdout
+    assert elsewhere.returncode == 1 and "the chain was rewritten" in elsewhere.stdout
 
     # An attacker with the superuser moves the cash in to the day before (the books still
     # balance, so only the chain can tell).

@@ -24,7 +24,22 @@ async def test_a_manager_verifies_the_chain_then_sees_the_edit_named(
     intact = await client.get(VERIFY, headers=mia)
 
     assert intact.status_code == 200, intact.text
-    assert intact.json() == {"intact": True, "links": links, "last_hash": last, "broken": None}
+    seq_now = await session.scalar(text("SELECT max(seq) FROM ledger_chain"))
+    await session.rollback()
+    assert intact.json() == {
+        "intact": True,
+        "links": links,
+        "last_hash": last,
+        "last_seq": seq_now,
+        "broken": None,
+    }
+    noted = {"anchor_seq": seq_now, "anchor_hash": last}
+    anchored = await client.get(VERIFY, params=noted, headers=mia)
+    half = await client.get(VERIFY, params={"anchor_seq": seq_now}, headers=mia)
+    bad = await client.get(VERIFY, params={**noted, "anchor_hash": "XYZ"}, headers=mia)
+    assert (anchored.status_code, anchored.json()) == (200, intact.json())
+    assert half.status_code == 422 and "both anchor_seq and anchor_hash" in half.json()["error"]
+    assert bad.status_code == 400 and set(bad.json()) == {"error", "status"}
 
     # Past the triggers, as a superuser could: the demo's float is dated a day earlier.
     float_in = await entry_of(session, "drawer_open")
@@ -64,11 +79,18 @@ async def test_the_document_tells_the_truth_about_verify(client: Client) -> None
     operation = document["paths"][VERIFY]["get"]
     schemas = document["components"]["schemas"]
 
-    assert sorted(operation["responses"]) == ["200", "401", "403"]
+    assert sorted(operation["responses"]) == ["200", "400", "401", "403", "422"]
+    assert {p["name"] for p in operation["parameters"]} == {"anchor_seq", "anchor_hash"}
     ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/LedgerVerification"}
     verification = schemas["LedgerVerification"]
-    assert sorted(verification["required"]) == ["broken", "intact", "last_hash", "links"]
+    assert sorted(verification["required"]) == [
+        "broken",
+        "intact",
+        "last_hash",
+        "last_seq",
+        "links",
+    ]
     assert sorted(schemas["BrokenLink"]["properties"]) == sorted(
         ["seq", "kind", "record", "reason", "why", "after", "sentence"]
     )
