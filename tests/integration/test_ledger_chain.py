@@ -19,6 +19,7 @@ from app.accounting.models import JournalEntry, LedgerLink
 from app.billing import drawers
 from app.billing.refunds import refund
 from app.billing.terminal import SimulatedTerminal
+from app.demo_service import PARTIES, play_earlier_tonight
 from app.orders.models import CheckLine
 from tests.conftest import STAFF_IDS
 from tests.integration.test_card_payments import card, counter_check, shown
@@ -97,6 +98,17 @@ async def test_the_chain_of_a_busy_day_is_intact(uow_factory: Any, session: Asyn
     assert result.sentence() == (
         f"The ledger's chain is intact: {entries} links, last hash {last} (link {seq})."
     )
+
+
+async def test_the_demos_evening_verifies(db_url: str, session: AsyncSession) -> None:
+    """Every way the demo's parties pay (cash, card with tips, a split in parts) chains."""
+    await play_earlier_tonight(db_url)
+    result = await verify_chain(session, 1)
+    closes = await session.scalar(text("SELECT count(*) FROM journal_entry WHERE kind = 'close'"))
+    await session.rollback()
+
+    assert result.broken is None, result.sentence()
+    assert closes is not None and closes >= len(PARTIES)
 
 
 async def test_a_changed_line_amount_is_named(uow_factory: Any, session: AsyncSession) -> None:
