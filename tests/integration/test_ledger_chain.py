@@ -16,13 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounting.chain import Anchor, ChainResult, verify_chain
 from app.accounting.models import JournalEntry, LedgerLink
-from app.billing import drawers
+from app.billing import drawers, tip_payouts
 from app.billing.refunds import refund
 from app.billing.terminal import SimulatedTerminal
+from app.billing.tips import adjust_tip
 from app.demo_service import PARTIES, play_earlier_tonight
 from app.orders.models import CheckLine
 from tests.conftest import STAFF_IDS
 from tests.integration.test_card_payments import card, counter_check, shown
+from tests.integration.test_drawer_sessions import main_drawer
 from tests.integration.test_money_postings import paid_in_cash, payment_of
 from tests.integration.test_refunds import OK
 
@@ -30,11 +32,16 @@ MARIA, MIA = STAFF_IDS["Maria"], STAFF_IDS["Mia"]
 
 
 async def busy_day(uow_factory: Any, session: AsyncSession) -> int:
-    """Closes in cash and by card, a refund after a close, drawer moves: returns a check."""
+    """Closes in cash and by card, a tip changed on the slip and paid out, a refund after a
+    close, a drawer's float, cash in and count: returns the cash check."""
     check = await paid_in_cash(uow_factory, session, "Burrata", "Calamari")
     other = await counter_check(uow_factory, session, "IPA Draft")
     _, balance = await shown(session, other)
-    await card(uow_factory, session, other, balance, SimulatedTerminal(), "k-1", tip=200)
+    terminal = SimulatedTerminal()
+    slip = await card(uow_factory, session, other, balance, terminal, "k-1", tip=200)
+    await uow_factory(adjust_tip, slip.payment_id, 500, MARIA, terminal)  # after the close
+    main = await main_drawer(session)
+    await uow_factory(tip_payouts.pay_out_card_tips, main, MARIA, 300, MIA, "pay-1")
     burrata = await session.scalar(select(CheckLine.id).where(CheckLine.name == "Burrata"))
     paid = await payment_of(session, check)
     await uow_factory(refund, paid, 1000, 0, [burrata], "cold", MARIA, OK, SimulatedTerminal())
