@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     from app.backoffice import console as restaurant_console
 
     restaurant_console.add_commands(sub)  # brigade init: a real restaurant, no demo
+    from app.accounting import console as ledger_console
+
+    ledger_console.add_commands(sub)  # brigade verify-ledger
     args = parser.parse_args(argv)
 
     configure_logging()
@@ -155,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         _demo(url, args.quiet)
     elif args.command in printer_admin.COMMANDS:
         return printer_admin.run(args, url)
+    elif args.command in ledger_console.COMMANDS:
+        return ledger_console.run(args, url)
     elif args.command in staff_console.COMMANDS:
         return staff_console.run(args, url)
     elif args.command in restaurant_console.COMMANDS:

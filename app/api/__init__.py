@@ -13,6 +13,7 @@ from app.api.discounts import DiscountApiController
 from app.api.drawers import DrawerApiController
 from app.api.kitchen_flow import FiringApiController
 from app.api.ledger import LedgerApiController
+from app.api.ledger_verify import LedgerVerifyApiController
 from app.api.menu import MenuReadController
 from app.api.office_lists import OfficeListsApiController
 from app.api.office_menu import MenuEditorApiController
@@ -40,4 +41,5 @@ API_CONTROLLERS = (
     SettingsApiController,
     RosterApiController,
     LedgerApiController,
+    LedgerVerifyApiController,
 )
