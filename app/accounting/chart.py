@@ -133,7 +133,7 @@ async def add_account_for(
     taken = set(
         await uow.session.scalars(select(Account.code).where(Account.location_id == location_id))
     )
-    code, name = await suggest(uow.session, location_id, parsed.text, taken)
+    code, name = await suggest(uow.session, location_id, parsed, taken)
     if not code:
         raise Conflict("Every code this account would get is taken: add it with a code of yours.")
     made = await add_account(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounting.chart_rules import FITS, MEANS, natural_balance, parse_purpose
+from app.accounting.chart_rules import ACCOUNT_KINDS, FITS, MEANS, Purpose, natural_balance
 from app.accounting.models import Account, AccountPurpose, JournalLine
 from app.billing.models import DrawerSession
 from app.menu.models import Category, TaxRate
@@ -54,13 +54,16 @@ class Unmapped:
 class Chart:
     accounts: list[AccountView]
     unmapped: list[Unmapped]
+    #: What a specific purpose is for, as staff name it: "Category Starters", "Drawer Bar".
+    labels: dict[str, str]
 
     def account(self, account_id: int) -> AccountView | None:
         return next((a for a in self.accounts if a.id == account_id), None)
 
     def fitting(self, purpose: str) -> list[AccountView]:
         """The current accounts ``purpose`` may be pointed at."""
-        kinds = FITS[parse_purpose(purpose).head]
+        # A purpose another module wrote that this table does not know yet: any kind.
+        kinds = FITS.get(purpose.partition(":")[0], ACCOUNT_KINDS)
         return [a for a in self.accounts if a.kind in kinds and not a.archived]
 
     @property
@@ -69,9 +72,14 @@ class Chart:
         pairs = [(p, a) for a in self.accounts for p in a.purposes]
         return sorted(pairs, key=lambda pair: (":" in pair[0], pair[0]))
 
+    def what(self, purpose: str) -> str:
+        """A purpose as a person reads it: "Category Starters", or "sales (net of tax)"."""
+        return self.labels.get(purpose) or means(purpose)
+
 
 def means(purpose: str) -> str:
-    return MEANS[purpose.partition(":")[0]]
+    head, _, rest = purpose.partition(":")
+    return MEANS.get(head, head) + (f": {rest.replace(':', ' ')}" if rest else "")
 
 
 async def accounts(session: AsyncSession, location_id: int) -> list[AccountView]:
@@ -115,59 +123,61 @@ async def accounts(session: AsyncSession, location_id: int) -> list[AccountView]
     ]
 
 
-async def unmapped(
-    session: AsyncSession, location_id: int, views: list[AccountView]
-) -> list[Unmapped]:
-    """Current categories, taxing rates and open drawers with no purpose of their own."""
-    mapped = {p: a for a in views for p in a.purposes}
-    wanted: list[tuple[str, str]] = []
-    for category_id, name in await session.execute(
-        select(Category.id, Category.name)
-        .where(Category.location_id == location_id, Category.archived_at.is_(None))
+async def subjects(session: AsyncSession, location_id: int) -> dict[str, tuple[str, bool]]:
+    """Each specific purpose the restaurant has something for -> (what it is, whether it needs
+    an account): every category and taxing rate (current ones need one), open drawers."""
+    found: dict[str, tuple[str, bool]] = {}
+    for category_id, name, archived in await session.execute(
+        select(Category.id, Category.name, Category.archived_at.is_not(None))
+        .where(Category.location_id == location_id)
         .order_by(Category.sort, Category.id)
     ):
-        wanted.append((f"sales:category:{category_id}", f"Category {name}"))
+        found[f"sales:category:{category_id}"] = (f"Category {name}", not archived)
     # A 0 % rate never posts a tax line: it needs no account.
-    for ppm, name in await session.execute(
-        select(TaxRate.rate_ppm, func.min(TaxRate.name))
-        .where(
-            TaxRate.location_id == location_id,
-            TaxRate.archived_at.is_(None),
-            TaxRate.rate_ppm > 0,
+    for ppm, name, current in await session.execute(
+        select(
+            TaxRate.rate_ppm, func.min(TaxRate.name), func.bool_or(TaxRate.archived_at.is_(None))
         )
+        .where(TaxRate.location_id == location_id, TaxRate.rate_ppm > 0)
         .group_by(TaxRate.rate_ppm)
         .order_by(TaxRate.rate_ppm)
     ):
-        wanted.append((f"tax:rate:{ppm}", f"Tax rate {name}"))
+        found[f"tax:rate:{ppm}"] = (f"Tax rate {name}", bool(current))
     for (drawer,) in await session.execute(
         select(DrawerSession.drawer)
         .where(DrawerSession.location_id == location_id, DrawerSession.closed_at.is_(None))
         .distinct()
         .order_by(DrawerSession.drawer)
     ):
-        wanted.append((f"cash:drawer:{drawer}", f"Drawer {drawer}"))
+        found[f"cash:drawer:{drawer}"] = (f"Drawer {drawer}", True)
+    return found
+
+
+def unmapped(views: list[AccountView], things: dict[str, tuple[str, bool]]) -> list[Unmapped]:
+    """Current categories, taxing rates and open drawers with no purpose of their own."""
+    mapped = {p: a for a in views for p in a.purposes}
     found = []
-    for purpose, what in wanted:
-        if purpose in mapped:
+    for purpose, (what, needs) in things.items():
+        if not needs or purpose in mapped:
             continue
         generic = mapped.get(purpose.partition(":")[0])
-        posts_to = generic.label if generic else "nowhere"
-        found.append(Unmapped(purpose, what, posts_to))
+        found.append(Unmapped(purpose, what, generic.label if generic else "nowhere"))
     return found
 
 
 async def chart_of(session: AsyncSession, location_id: int) -> Chart:
     views = await accounts(session, location_id)
-    return Chart(views, await unmapped(session, location_id, views))
+    things = await subjects(session, location_id)
+    labels = {purpose: what for purpose, (what, _) in things.items()}
+    return Chart(views, unmapped(views, things), labels)
 
 
 async def suggest(
-    session: AsyncSession, location_id: int, purpose: str, taken: set[str]
+    session: AsyncSession, location_id: int, parsed: Purpose, taken: set[str]
 ) -> tuple[str, str]:
-    """A code and a name for a new account of ``purpose``, as the demo numbers them: a
+    """A code and a name for a new account of ``parsed``, as the demo numbers them: a
     category's revenue 4010, 4020 ...; a rate's tax 2101 ...; a drawer's cash 1010 ...;
     a terminal's clearing 1110 ..."""
-    parsed = parse_purpose(purpose)
     name = {
         "category": "Sales - {}",
         "rate": "Sales tax payable - {}",

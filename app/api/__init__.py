@@ -5,6 +5,7 @@ Each module is one group of the OpenAPI document; ``app.main`` mounts them all.
 
 from __future__ import annotations
 
+from app.api.accounts import ChartApiController
 from app.api.checks import CheckApiController
 from app.api.corrections import CorrectionApiController
 from app.api.devices import DeviceApiController
@@ -34,4 +35,5 @@ API_CONTROLLERS = (
     DeviceApiController,
     SettingsApiController,
     RosterApiController,
+    ChartApiController,
 )
