@@ -168,6 +168,7 @@ async def service_in_progress(
         "discount_id": "1",
         "printer_id": "1",
         "device_id": "1",  # the demo's kitchen screen
+        "account_id": "1",  # the chart's first account (1000 Cash on hand)
     }
 
 
