@@ -292,3 +292,23 @@ async def test_an_archived_category_and_a_closed_drawer_need_no_account(
         )
         == 0
     )
+
+
+async def test_a_drawer_sent_back_to_the_general_cash_account_still_posts_every_sale(
+    uow_factory: Any, session: AsyncSession
+) -> None:
+    main = await account_named(session, "Cash - Main drawer")
+    general = await account_named(session, "Cash on hand")
+    float_in = (await the_chart(session)).account(main)
+    assert float_in is not None
+
+    await uow_factory(chart.unmap_purpose, LOC, MIA, "cash:drawer:Main")
+    await uow_factory(chart.change_account, LOC, MIA, general, name="Cash - every drawer")
+    await paid_in_cash(uow_factory, session, "Burrata")
+
+    books = await the_chart(session)
+    assert books.account(main).balance == float_in.balance  # type: ignore[union-attr]
+    assert books.account(general).balance > 0  # type: ignore[union-attr]
+    assert [u.purpose for u in books.unmapped] == ["cash:drawer:Main"]
+    [unmapped] = await audited(session, "unmap_account_purpose")
+    assert unmapped == {"purpose": "cash:drawer:Main", "falls_back_to": "cash"}
