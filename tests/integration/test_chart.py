@@ -312,3 +312,27 @@ async def test_a_drawer_sent_back_to_the_general_cash_account_still_posts_every_
     assert [u.purpose for u in books.unmapped] == ["cash:drawer:Main"]
     [unmapped] = await audited(session, "unmap_account_purpose")
     assert unmapped == {"purpose": "cash:drawer:Main", "falls_back_to": "cash"}
+
+
+async def test_archiving_and_mapping_one_account_at_once_never_leave_a_purpose_on_an_archive(
+    uow_factory: Any, session: AsyncSession
+) -> None:
+    for round_ in range(3):
+        extra = await uow_factory(
+            chart.add_account, LOC, MIA, draft(f"480{round_ + 1}", "Service - Patio", "revenue"),
+            None,
+        )  # fmt: skip
+        outcomes = await asyncio.gather(
+            uow_factory(chart.map_purpose, LOC, MIA, "service_charge", extra),
+            uow_factory(chart.archive_account, LOC, MIA, extra, archived=True),
+            return_exceptions=True,
+        )
+        refused = [o for o in outcomes if isinstance(o, BaseException)]
+        books = await the_chart(session)
+        account = books.account(extra)
+        assert account is not None
+        assert len(refused) == 1 and isinstance(refused[0], BadInput), outcomes
+        assert account.archived != (account.purposes == ["service_charge"])
+        # Put service charges back where they were for the next round.
+        old = next(a for a in books.accounts if a.code == "4800")
+        await uow_factory(chart.map_purpose, LOC, MIA, "service_charge", old.id)
