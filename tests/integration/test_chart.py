@@ -16,12 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounting import chart
 from app.accounting.chart import AccountDraft, draft
 from app.accounting.chart_rules import parse_purpose
+from app.accounting.entries import Leg
 from app.accounting.models import Account, AccountPurpose
+from app.accounting.posting import Entry, post
 from app.billing import drawers
 from app.core.errors import BadInput, Conflict, NotFound
 from app.menu import editor
 from app.menu.editor import CategoryDraft
 from app.menu.models import Category, MenuItem
+from app.platform.db import UnitOfWork
 from app.platform.models import AuditEntry
 from tests.conftest import STAFF_IDS
 from tests.integration.test_money_postings import paid_in_cash
@@ -336,3 +339,27 @@ async def test_archiving_and_mapping_one_account_at_once_never_leave_a_purpose_o
         # Put service charges back where they were for the next round.
         old = next(a for a in books.accounts if a.code == "4800")
         await uow_factory(chart.map_purpose, LOC, MIA, "service_charge", old.id)
+
+
+async def test_a_kind_change_waits_for_a_posting_in_flight_and_then_is_refused(
+    uow_factory: Any, session: AsyncSession, sessionmaker_: Any
+) -> None:
+    promos = await uow_factory(
+        chart.add_account, LOC, MIA, draft("4910", "Discounts - promos", "revenue"), None
+    )
+    await uow_factory(chart.map_purpose, LOC, MIA, "discounts", promos)
+    async with sessionmaker_() as posting:
+        uow = UnitOfWork(posting)
+        legs = (Leg("discounts", 100), Leg("cash", -100))
+        post(uow, Entry(location_id=LOC, kind="adjustment", source="test:1", legs=legs))
+        await uow.run_last_steps()  # the lines are written, not committed
+        change = asyncio.create_task(
+            uow_factory(chart.change_account, LOC, MIA, promos, kind="expense")
+        )
+        await asyncio.sleep(0.5)
+        assert not change.done()  # it waits for the posting's lock on the account
+        await posting.commit()
+        with pytest.raises(BadInput, match="has postings as a revenue account"):
+            await change
+    account = (await the_chart(session)).account(promos)
+    assert account is not None and (account.kind, account.balance) == ("revenue", 100)
