@@ -61,10 +61,15 @@ class Chart:
         return next((a for a in self.accounts if a.id == account_id), None)
 
     def fitting(self, purpose: str) -> list[AccountView]:
-        """The current accounts ``purpose`` may be pointed at."""
+        """The current accounts ``purpose`` may be pointed at, and the one it posts to now
+        (so a form that shows it and is saved unchanged leaves it there)."""
         # A purpose another module wrote that this table does not know yet: any kind.
         kinds = FITS.get(purpose.partition(":")[0], ACCOUNT_KINDS)
-        return [a for a in self.accounts if a.kind in kinds and not a.archived]
+        return [
+            a
+            for a in self.accounts
+            if (a.kind in kinds and not a.archived) or purpose in a.purposes
+        ]
 
     @property
     def mappings(self) -> list[tuple[str, AccountView]]:
