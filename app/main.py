@@ -40,6 +40,7 @@ from app.core.errors import BrigadeError
 from app.devices.routes import DevicesController
 from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
+from app.inventory.depletion import deplete_close
 from app.menu.csv_routes import MenuCsvController
 from app.menu.editor_routes import MenuEditorController
 from app.menu.modifier_routes import ModifierEditorController
@@ -108,6 +109,7 @@ def wire_back_office() -> BackOfficeBus:
     (inventory and guests subscribe here too)."""
     bus = BackOfficeBus()
     bus.on_close(post_close)
+    bus.on_close(deplete_close)
     bus.on_money(post_money)
     return bus
 

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounting import chart
 from app.accounting.chart import AccountDraft, draft
-from app.accounting.chart_rules import parse_purpose
+from app.accounting.chart_rules import FITS, parse_purpose
 from app.accounting.entries import Leg
 from app.accounting.models import Account, AccountPurpose
-from app.accounting.posting import Entry, post
+from app.accounting.posting import GENERIC_PURPOSES, Entry, post
 from app.billing import drawers
 from app.core.errors import BadInput, Conflict, NotFound
 from app.menu import editor
@@ -228,6 +228,10 @@ async def test_a_purpose_only_goes_to_an_account_of_a_fitting_kind(
     assert await uow_factory(chart.map_purpose, LOC, MIA, "discounts", comps)
     assert await uow_factory(chart.map_purpose, LOC, MIA, "discounts", discounts)
     assert not await uow_factory(chart.map_purpose, LOC, MIA, "discounts", discounts)
+
+
+def test_every_generic_purpose_the_gateway_knows_has_its_kinds_on_the_chart() -> None:
+    assert set(FITS) == GENERIC_PURPOSES
 
 
 def test_a_purpose_is_read_the_way_postings_write_it() -> None:
