@@ -148,8 +148,12 @@ async def test_bad_forms_are_refused_with_a_sentence_and_change_nothing(
         assert says in answer.text, (path, data)
         assert 'role="alert"' in answer.text
     overflowing = await post(client, csrf, f"/office/accounts/{2**64}", name="Sales")
+    taken = await post(client, csrf, "/office/accounts", code="4000", name="Wine", kind="expense")
 
     assert 400 <= overflowing.status_code < 500
+    # A refused add keeps what was typed, so the manager fixes the code and sends it again.
+    assert 'name="name" maxlength="80" placeholder="Sales - Wine" value="Wine"' in taken.text
+    assert "<option selected>expense</option>" in taken.text
     assert await count(session, Account) == before
     assert (await account_of(session, id=sales.id)).kind == "revenue"
     assert await mapped_to(session, "tax") != sales.id
