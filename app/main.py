@@ -21,6 +21,7 @@ import kds.alerts
 import kds.routes
 import printers.routes
 from app.accounting.books_routes import BooksController
+from app.accounting.chart_routes import CHART_ROUTES
 from app.accounting.service import post_close, post_money
 from app.api import API_CONTROLLERS
 from app.api.common import unreadable_body
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MenuCsvController,
             ModifierEditorController,
             TaxRateController,
+            *CHART_ROUTES,
             DiscountListController,
             StationEditorController,
             PrinterEditorController,

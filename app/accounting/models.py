@@ -17,9 +17,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.accounting.chart_rules import ACCOUNT_KINDS
 from app.platform.db import Base, created_at_column
-
-ACCOUNT_KINDS = ("asset", "liability", "equity", "revenue", "expense")
 
 
 class Account(Base):

@@ -5,6 +5,7 @@ Each module is one group of the OpenAPI document; ``app.main`` mounts them all.
 
 from __future__ import annotations
 
+from app.api.accounts import ChartApiController
 from app.api.after_close import AfterCloseApiController
 from app.api.checks import CheckApiController
 from app.api.corrections import CorrectionApiController
@@ -42,4 +43,5 @@ API_CONTROLLERS = (
     RosterApiController,
     LedgerApiController,
     LedgerVerifyApiController,
+    ChartApiController,
 )

@@ -101,4 +101,13 @@ NATURALLY_IDEMPOTENT: dict[str, str] = {
     "second time none is failed, so it is refused and nothing is queued twice.",
     "/api/v1/sessions": "Signing in over the API: a retry makes another bearer token and the "
     "unused one expires. A token is a secret, so it is never kept to be answered again.",
+    # The chart of accounts: adding takes a key; the rest set what the form or body says.
+    "/office/accounts/{account_id:int}": "Sets the account's name (and kind) to the form's.",
+    "/office/accounts/{account_id:int}/archive": "Archiving what is archived keeps it.",
+    "/office/accounts/{account_id:int}/restore": "Restoring what is on keeps it on.",
+    "/office/accounts/purposes": "Points the purpose at the account picked (absolute).",
+    "/office/accounts/purposes/unmap": "Removes the purpose's own mapping: a second time "
+    "there is none to remove.",
+    "/api/v1/accounts/{account_id:int}": "A PATCH sets the fields sent to the values sent.",
+    "/api/v1/accounts/purposes": "A PUT of where the purpose posts (absolute).",
 }

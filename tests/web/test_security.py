@@ -168,6 +168,7 @@ async def service_in_progress(
         "discount_id": "1",
         "printer_id": "1",
         "device_id": "1",  # the demo's kitchen screen
+        "account_id": "1",  # the chart's first account (1000 Cash on hand)
         "payment_id": "1",  # none yet: the routes answer 404 to the roles that reach them
         "drawer_id": "1",  # the demo's Main drawer, open
     }
