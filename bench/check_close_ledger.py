@@ -1,9 +1,11 @@
-"""The raw side's posting: the journal entry the app's close writes, as raw asyncpg would.
+"""The raw side's back office: the journal entry and the stock moves the app's close
+writes, as raw asyncpg would.
 
 Since issue 12 every close posts its entry, lines, outbox event and hash-chain link in the
-close's transaction, under the location's chain lock. The raw side does the same two
-statements (the lock, then the gateway's one write statement, its SQL taken from
-``app.accounting.posting`` and bound positionally), so the ratio app/raw still compares the
+close's transaction, under the location's chain lock; since issue 13 it also depletes stock by
+recipe. The raw side runs the same three statements (the lock, the gateway's one write, the
+depletion's one insert, their SQL taken from ``app.accounting.posting`` and
+``app.inventory.depletion`` and bound positionally), so the ratio app/raw still compares the
 same work.
 """
 
@@ -18,6 +20,7 @@ import asyncpg
 from app.accounting import posting
 from app.accounting.entries import Leg, cash, check_fingerprint, sales, tax
 from app.core.check_math import CheckTotals
+from app.inventory import depletion
 
 
 def _positional(sql: str) -> tuple[str, list[str]]:
@@ -34,6 +37,7 @@ def _positional(sql: str) -> tuple[str, list[str]]:
 
 POST, POST_NAMES = _positional(str(posting._POST))  # the gateway's own statement
 LOCK, LOCK_NAMES = _positional(str(posting.CHAIN_LOCK))
+DEPLETE, DEPLETE_NAMES = _positional(str(depletion._DEPLETE))  # the listener's own statement
 
 
 def close_legs(
@@ -83,3 +87,20 @@ async def post_raw_close(
     }
     await conn.execute(LOCK, *(values[n] for n in LOCK_NAMES))
     await conn.fetchrow(POST, *(values[n] for n in POST_NAMES))
+
+
+async def deplete_raw_close(
+    conn: asyncpg.Connection, location: int, check_id: int, items: Sequence[int], staff_id: int
+) -> None:
+    """The recipes of the lines sold (no options in this benchmark), one statement."""
+    values = {
+        "location_id": location,
+        "source": f"check:{check_id}",
+        "staff_id": staff_id,
+        "items": list(items),
+        "quantities": [1] * len(items),
+        "option_items": [],
+        "options": [],
+        "option_quantities": [],
+    }
+    await conn.fetchrow(DEPLETE, *(values[n] for n in DEPLETE_NAMES))

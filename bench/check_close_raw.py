@@ -5,8 +5,8 @@ Claim the idempotency key, lock the check, refuse unsent/held lines or a card ch
 waiting, read the lines and the money taken, total them with ``app.core.check_math``, hold the
 open drawer ``FOR KEY SHARE``, insert the payment, close the check with its totals frozen,
 queue the drawer pulse and a receipt of about the app's size, write the audit row and store the
-idempotency answer; then post the close's journal entry as the app does
-(``bench/check_close_ledger.py``).
+idempotency answer; then post the close's journal entry and deplete its recipes as the app
+does (``bench/check_close_ledger.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from app.core.check_math import CheckTotals, PricedLine, check_totals
-from bench.check_close_ledger import close_legs, post_raw_close
+from bench.check_close_ledger import close_legs, deplete_raw_close, post_raw_close
 
 SERVER = (1, "1111")  # Maria
 TENDERED = 1_000_00  # a $1,000 note: always enough, so every close gives change
@@ -58,7 +58,8 @@ WAITING = (
 )
 LINES = (
     "SELECT name, quantity, unit_price, tax_rate_ppm, comped_at IS NOT NULL AS comped, "
-    "category_id FROM check_line WHERE check_id = $1 AND status <> 'void' ORDER BY id"
+    "category_id, menu_item_id FROM check_line WHERE check_id = $1 AND status <> 'void' "
+    "ORDER BY id"
 )
 PAID = (
     "SELECT coalesce(sum(amount), 0)::bigint - (SELECT coalesce(sum(amount), 0)::bigint "
@@ -189,6 +190,8 @@ async def raw_close(conn: asyncpg.Connection, check_id: int, location: int) -> N
             drawer["drawer"],
         )
         await post_raw_close(conn, location, check, legs, totals, SERVER[0])
+        items = [r["menu_item_id"] for r in lines]
+        await deplete_raw_close(conn, location, check_id, items, SERVER[0])
 
 
 async def raw_closes(dsn: str, checks: list[int], clients: int, seconds: float) -> Result:
