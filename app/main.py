@@ -20,6 +20,7 @@ from sqlalchemy import text
 import kds.alerts
 import kds.routes
 import printers.routes
+from app.accounting.day_routes import DayCloseController
 from app.accounting.service import post_close, post_money
 from app.api import API_CONTROLLERS
 from app.api.common import unreadable_body
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DiscountController,
             PresentController,
             DrawerController,
+            DayCloseController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,

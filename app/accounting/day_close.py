@@ -30,7 +30,7 @@ from app.accounting.figures import day_figures
 from app.accounting.models import DayClose, OutboxEvent
 from app.accounting.posting import CHAIN_LOCK
 from app.accounting.z_chain import link_z
-from app.core.errors import Conflict
+from app.core.errors import BadInput, Conflict
 from app.orders.views import check_view
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
@@ -148,6 +148,16 @@ async def day_state(uow: UnitOfWork, location_id: int) -> DayState:
         open_checks=tuple(checks),
         open_drawers=tuple(drawers.all()),
     )
+
+
+def parse_day(raw: str) -> date:
+    """A business day as a person or an integration writes it: 2026-12-04."""
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadInput(
+            "That is not a business day: write it as year-month-day, 2026-12-04."
+        ) from None
 
 
 def _listed(checks: tuple[OpenCheck, ...]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from app.api.checks import CheckApiController
 from app.api.corrections import CorrectionApiController
+from app.api.days import DayApiController
 from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.kitchen_flow import FiringApiController
@@ -34,4 +35,5 @@ API_CONTROLLERS = (
     DeviceApiController,
     SettingsApiController,
     RosterApiController,
+    DayApiController,
 )

@@ -168,6 +168,7 @@ async def service_in_progress(
         "discount_id": "1",
         "printer_id": "1",
         "device_id": "1",  # the demo's kitchen screen
+        "day": "2001-01-01",  # a business day (no Z in the demo: its page answers 404)
     }
 
 
