@@ -84,7 +84,7 @@ class DayApiController(Controller):
         )
         return DayOut.of_z(await z_report(uow, _location(request), closed.business_day))
 
-    @get("/", summary="The Z reports closed, newest first", responses=errors(400, *LISTING))
+    @get("/", summary="The Z reports closed, newest first", responses=errors(400, *LISTING, 422))
     async def list_days(
         self, request: Req, uow: NamedDependency[UnitOfWork], limit: Limit = 90
     ) -> list[DaySummary]:
