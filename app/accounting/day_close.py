@@ -287,7 +287,6 @@ async def close_day(
         await print_report(
             uow, receipts, location_id, z_paper(z_number, grand_total, digest, closed_at, report)
         )
-    uow.announce("days", {"closed": business_day.isoformat()})
     closed = ClosedDay(z_id, business_day, z_number, grand_total, digest)
     await idempotency.remember(
         session,

@@ -77,7 +77,10 @@ class DayCloseController(Controller):
             return await self._day(request, uow, refused.message, status=409)
         z = await z_report(uow, _location(request), closed.business_day)
         message = f"Business day {day.isoformat()} is closed: Z #{closed.z_number}."
-        return self._z(request, z, message)
+        shown = self._z(request, z, message)
+        # The address follows the page: a reload shows this Z, not the next day's close.
+        shown.headers["HX-Push-Url"] = f"/office/days/{day.isoformat()}"
+        return shown
 
     @post("/day/print", opt=KEYED)
     async def print_the_x(self, request: Req, uow: NamedDependency[UnitOfWork]) -> Template:

@@ -89,6 +89,7 @@ async def test_close_by_form_shows_the_z_and_prints_it_on_the_receipt_printer(
     )
     assert closed.status_code == 200, closed.text
     assert "Z report #1" in closed.text and f"{day.isoformat()} is closed" in closed.text
+    assert closed.headers["hx-push-url"] == f"/office/days/{day.isoformat()}"
     again = await client.post(
         "/office/day/close",
         data={"day": day.isoformat(), "leave_drawers_open": "yes", "key": "k3"},
