@@ -18,14 +18,13 @@ plus one and the grand total the last one plus the day's net sales, read under t
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
+from app.accounting.day_paper import print_report, z_paper
 from app.accounting.figures import day_figures
 from app.accounting.models import DayClose, OutboxEvent
 from app.accounting.posting import CHAIN_LOCK
@@ -35,8 +34,6 @@ from app.orders.views import check_view
 from app.platform import audit, idempotency
 from app.platform.db import UnitOfWork
 from app.platform.receipts import ReceiptBus
-
-log = logging.getLogger(__name__)
 
 # The day to close is the oldest day with entries since the last Z (a day forgotten
 # yesterday is closed before today), else the day postings go into now. It "has started"
@@ -300,26 +297,3 @@ async def close_day(
         },
     )
     return closed
-
-
-def z_paper(
-    z_number: int, grand_total: int, digest: str, closed_at: datetime, report: dict[str, Any]
-) -> tuple[str, dict[str, Any]]:
-    """What the printer gets for a Z: its title, its figures, the grand total and the
-    chain's hash (a paper can be checked against the books)."""
-    extra = {"grand_total": grand_total, "hash": digest, "closed_at": closed_at.isoformat()}
-    return f"Z REPORT #{z_number}", {**report, **extra}
-
-
-async def print_report(
-    uow: UnitOfWork, receipts: ReceiptBus, location_id: int, paper: tuple[str, dict[str, Any]]
-) -> int:
-    """Queue the paper in a savepoint: the Z is the record, the paper a copy of it. Should
-    queueing fail, the close stands and the Z is reprinted from its page."""
-    title, report = paper
-    try:
-        async with uow.session.begin_nested():
-            return await receipts.day_report(uow, location_id, title, report)
-    except Exception:  # the day is closed either way; the failure is logged, not swallowed
-        log.exception("the day report could not be queued for printing", extra={"title": title})
-        return 0

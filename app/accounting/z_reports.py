@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from app.accounting.day_close import day_state, print_report, z_paper
+from app.accounting.day_close import day_state
+from app.accounting.day_paper import print_report, z_paper
 from app.accounting.figures import day_figures
 from app.core.errors import NotFound
 from app.platform import audit, idempotency

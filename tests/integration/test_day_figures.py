@@ -4,6 +4,7 @@ first, and a brunch check opened after the turnover does not block it."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import func, select
@@ -113,3 +114,34 @@ async def test_a_day_forgotten_last_night_is_closed_first_and_brunch_does_not_bl
     after = await uow_factory(day_state, 1)
     assert after.day.toordinal() == last_night.toordinal() + 1
     assert [c.id for c in after.open_checks] == [brunch]  # it belongs to today
+
+
+async def test_a_check_paid_while_the_day_closes_is_on_the_z_or_holds_the_close_back(
+    uow_factory: Any, session: AsyncSession
+) -> None:
+    """The close reads under the chain lock that every posting takes: a check whose payment
+    races the close is either posted before it (and on the Z) or still open to it (and the
+    close is refused); never posted into a day whose Z does not count it."""
+    for zone, turnover in CLOCKS:
+        await set_clock(session, zone, turnover)
+        check = await counter_check(uow_factory, session, "Burrata")
+        version, balance = await shown(session, check)
+        day = await today(uow_factory)
+
+        paid, closed = await asyncio.gather(
+            uow_factory(pay_cash, check, balance, version, MARIA),
+            close(uow_factory, day),
+            return_exceptions=True,
+        )
+
+        assert not isinstance(paid, BaseException), paid
+        posted_into = await session.scalar(
+            select(JournalEntry.business_day).where(JournalEntry.source == f"check:{check}")
+        )
+        await session.rollback()
+        assert posted_into == day
+        if isinstance(closed, BaseException):
+            assert "still open" in str(closed)
+            closed = await close(uow_factory, day)
+        z = await uow_factory(z_report, 1, day)
+        assert z.report["checks"] == 1 and z.z_number == closed.z_number
