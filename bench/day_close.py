@@ -12,6 +12,7 @@ and drawers, figures, the Z row, audit, outbox, the Z's link of the chain, the Z
 rendered and queued on the receipt printer, commit).
 
     .venv/bin/python -m bench.day_close --checks 10000
+    .venv/bin/python -m bench.day_close --checks 10000 --history 300000   # after a year
 
 The database is a fresh copy of the demo restaurant on ``BRIGADE_TEST_DATABASE_URL`` if set,
 else on an embedded PostgreSQL under ``var/test-pgdata`` (``BRIGADE_TEST_PGDATA``).
@@ -24,6 +25,7 @@ import asyncio
 import os
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,8 +49,40 @@ _ACCOUNT = """
 """
 
 
-async def seed(dsn: str, count: int) -> int:
-    """``count`` closed checks posted into the open business day; returns the location."""
+async def seed_history(dsn: str, count: int) -> None:
+    """``count`` checks of a day long closed (with its entries, and a Z), paid into a drawer
+    counted out then: the rows a year of service leaves behind for every query to skip."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        loc = await conn.fetchval("SELECT min(id) FROM location")
+        drawer = await conn.fetchval(
+            "INSERT INTO drawer_session (location_id, drawer, opening_float, opened_by, "
+            "opened_at, closed_by, closed_at, expected, counted) VALUES ($1, 'Main', 0, $2, "
+            "now() - interval '1 year', $2, now() - interval '1 year', 0, 0) RETURNING id",
+            loc,
+            MANAGER,
+        )
+        today = await conn.fetchval(BUSINESS_DAY_SQL.replace(":location_id", "$1"), loc)
+    finally:
+        await conn.close()
+    long_ago = today - timedelta(days=365)
+    await seed(dsn, count, day=long_ago, drawer=drawer)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "INSERT INTO day_close (location_id, business_day, z_number, grand_total, report, "
+            "closed_by) VALUES ($1, $2, 1, 0, '{}', $3)",
+            loc,
+            long_ago,
+            MANAGER,
+        )
+    finally:
+        await conn.close()
+
+
+async def seed(dsn: str, count: int, day: date | None = None, drawer: int | None = None) -> int:
+    """``count`` closed checks posted into ``day`` (the open business day by default), cash
+    into ``drawer`` (the open one by default); returns the location."""
     conn = await asyncpg.connect(dsn)
     try:
         loc = await conn.fetchval("SELECT min(id) FROM location")
@@ -62,7 +96,7 @@ async def seed(dsn: str, count: int) -> int:
         taxes = [(i["price"] * i["rate_ppm"] + 500_000) // 1_000_000 for i in items]
         subtotal = sum(i["price"] for i in items)
         total = subtotal + sum(taxes)
-        drawer = await conn.fetchval(
+        drawer = drawer or await conn.fetchval(
             "SELECT id FROM drawer_session WHERE location_id = $1 AND closed_at IS NULL", loc
         )
         ids = [
@@ -122,7 +156,7 @@ async def seed(dsn: str, count: int) -> int:
         card = await conn.fetchval(_ACCOUNT, loc, "card:terminal:simulated", "card")
         tips = await conn.fetchval(_ACCOUNT, loc, "tips_payable", "tips_payable")
         # Dated as the posting gateway dates (the same rule, the same SQL).
-        day = await conn.fetchval(BUSINESS_DAY_SQL.replace(":location_id", "$1"), loc)
+        day = day or await conn.fetchval(BUSINESS_DAY_SQL.replace(":location_id", "$1"), loc)
         # One transaction: an entry commits with its lines (a deferred trigger checks).
         async with conn.transaction():
             await conn.execute(
@@ -144,7 +178,7 @@ async def seed(dsn: str, count: int) -> int:
                 "  UNION ALL SELECT CASE WHEN how.cash THEN $4::bigint ELSE $5::bigint END, "
                 "    CASE WHEN how.cash THEN $7::bigint ELSE $7::bigint + $8::bigint END "
                 "  UNION ALL SELECT $6::bigint, -$8::bigint WHERE NOT how.cash) AS leg "
-                "WHERE e.location_id = $1 AND e.kind = 'close'",
+                "WHERE e.location_id = $1 AND e.kind = 'close' AND e.business_day = $9",
                 loc,
                 [a for a, _ in legs],
                 [m for _, m in legs],
@@ -153,6 +187,7 @@ async def seed(dsn: str, count: int) -> int:
                 tips,
                 total,
                 300,
+                day,
             )
         await conn.execute("ANALYZE")
         return int(loc)
@@ -195,13 +230,28 @@ async def timed(url: str, loc: int) -> tuple[float, float, dict[str, object], in
 
 async def main(args: argparse.Namespace) -> None:
     url = await prepare_database()
+    try:
+        await run(url, args)
+    finally:  # a copy of a year of service is big: it goes when the run does
+        from tests import pg
+
+        name = url.partition("?")[0].rsplit("/", 1)[1]
+        await pg.drop_database(pg.server_url(), name)
+
+
+async def run(url: str, args: argparse.Namespace) -> None:
     started = time.perf_counter()
+    if args.history:
+        await seed_history(asyncpg_dsn(url), args.history)
     loc = await seed(asyncpg_dsn(url), args.checks)
     seeded = time.perf_counter() - started
     x_seconds, z_seconds, figures, z_number = await timed(url, loc)
     assert figures["checks"] == args.checks, figures["checks"]
     books = figures["books"]
-    print(f"seeded {args.checks} closed checks in {seeded:.1f} s (not timed)")
+    print(
+        f"seeded {args.checks} closed checks (and {args.history} of earlier days) in "
+        f"{seeded:.1f} s (not timed)"
+    )
     print(f"X report (figures of the open day): {x_seconds:.2f} s")
     print(
         f"day close (Z #{z_number}, {args.checks} checks): {z_seconds:.2f} s "
@@ -214,4 +264,7 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checks", type=int, default=10_000)
+    parser.add_argument(
+        "--history", type=int, default=0, help="closed checks of earlier days (a year: 300000)"
+    )
     asyncio.run(main(parser.parse_args()))

@@ -22,14 +22,17 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-#: The checks the day's close entries posted (every query starts from here). ``source`` is
-#: "check:<id>" for a close (app/accounting/service.py).
+#: The checks the day's close entries posted: read once (``source`` is "check:<id>" for a
+#: close, app/accounting/service.py), then every query starts from their ids, so each reads
+#: the day's rows by index and never a year of checks.
+_CLOSED_IDS = text(
+    """
+    SELECT CAST(split_part(e.source, ':', 2) AS bigint) FROM journal_entry e
+    WHERE e.location_id = :location_id AND e.business_day = :day AND e.kind = 'close'
+    """
+)
 _CLOSED = """
-    closed AS (
-        SELECT c.* FROM journal_entry e
-        JOIN guest_check c ON c.id = CAST(split_part(e.source, ':', 2) AS bigint)
-        WHERE e.location_id = :location_id AND e.business_day = :day AND e.kind = 'close'
-    )
+    closed AS (SELECT c.* FROM guest_check c WHERE c.id = ANY(CAST(:ids AS bigint[])))
 """
 
 _TOTALS = text(
@@ -52,23 +55,22 @@ _SHARE = """(l.quantity * l.unit_price / l.share_count
                     THEN 1 ELSE 0 END)"""
 
 _CATEGORIES = text(
-    f"""WITH {_CLOSED}
+    f"""
     SELECT cat.name, sum(l.quantity) FILTER (WHERE l.share_index = 0) AS items,
            sum({_SHARE}) AS gross,
            coalesce(sum({_SHARE}) FILTER (WHERE l.comped_at IS NOT NULL), 0) AS comps,
            count(*) FILTER (WHERE l.comped_at IS NOT NULL) AS comped_lines
-    FROM closed JOIN check_line l ON l.check_id = closed.id
-    JOIN menu_category cat ON cat.id = l.category_id
-    WHERE l.status <> 'void'
+    FROM check_line l JOIN menu_category cat ON cat.id = l.category_id
+    WHERE l.check_id = ANY(CAST(:ids AS bigint[])) AND l.status <> 'void'
     GROUP BY cat.id, cat.name, cat.sort ORDER BY cat.sort, cat.name
     """  # noqa: S608 (constants, never input)
 )
 
 _VOIDS = text(
-    f"""WITH {_CLOSED}
+    f"""
     SELECT count(*) AS lines, coalesce(sum({_SHARE}), 0) AS amount,
            count(*) FILTER (WHERE l.void_waste) AS wasted
-    FROM closed JOIN check_line l ON l.check_id = closed.id WHERE l.status = 'void'
+    FROM check_line l WHERE l.check_id = ANY(CAST(:ids AS bigint[])) AND l.status = 'void'
     """  # noqa: S608 (constants, never input)
 )
 
@@ -78,14 +80,15 @@ _PAYMENTS = text(
     f"""WITH {_CLOSED},
     back AS (
         SELECT r.payment_id, sum(r.amount) AS amount, sum(r.tip) AS tip
-        FROM closed JOIN refund r ON r.check_id = closed.id
-        WHERE r.created_at <= closed.closed_at GROUP BY r.payment_id
+        FROM refund r JOIN closed ON closed.id = r.check_id
+        WHERE r.check_id = ANY(CAST(:ids AS bigint[])) AND r.created_at <= closed.closed_at
+        GROUP BY r.payment_id
     )
     SELECT p.method, coalesce(p.card_brand, '') AS brand, count(*) AS times,
            sum(p.amount - coalesce(back.amount, 0)) AS amount,
            sum(p.tip - coalesce(back.tip, 0)) AS tip
-    FROM closed JOIN payment p ON p.check_id = closed.id
-    LEFT JOIN back ON back.payment_id = p.id
+    FROM payment p LEFT JOIN back ON back.payment_id = p.id
+    WHERE p.check_id = ANY(CAST(:ids AS bigint[]))
     GROUP BY p.method, coalesce(p.card_brand, '') ORDER BY p.method, brand
     """  # noqa: S608 (constants, never input)
 )
@@ -214,7 +217,8 @@ def _rate_ppm(purpose: str, purposes: int) -> int | None:
 
 async def day_figures(session: AsyncSession, location_id: int, day: date) -> dict[str, Any]:
     """Everything the X and Z reports show for ``day``, as plain JSON (see the docstring)."""
-    params = {"location_id": location_id, "day": day}
+    params: dict[str, Any] = {"location_id": location_id, "day": day}
+    params["ids"] = list((await session.scalars(_CLOSED_IDS, params)).all())
     t = (await session.execute(_TOTALS, params)).one()
     net_sales = int(t.total - t.tax - t.service_charge)
     categories = [
