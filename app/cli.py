@@ -93,16 +93,19 @@ def _serve(settings: Settings, url: str) -> None:
 
 def _demo(url: str, quiet: bool) -> None:
     from app.demo import seed_demo
+    from app.demo_service import play_earlier_tonight
 
     pins = asyncio.run(seed_demo(url))
     if not pins:
         print("This database already has a restaurant: the demo was not added to it.")
         return
+    parties = asyncio.run(play_earlier_tonight(url))  # the first seatings have paid and gone
     if not quiet:
         print("\nDemo restaurant ready. Sign in with a name and its PIN:")
         for name, role, pin in pins:
             print(f"  {name:<18} {role:<10} PIN {pin}")
         print("  Kitchen screens: open /kds and pick a station, signed in as kitchen staff.")
+        print(f"  Earlier tonight: {parties} parties served, paid and posted to the books.")
         print("  API: the demo's key is X-API-Key: demo-api-key (real installs issue their own).\n")
 
 

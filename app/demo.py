@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.billing.models import Discount, DrawerSession
 from app.demo_books import seed_demo_books
+from app.demo_inventory import seed_demo_inventory
 from app.floor.models import DiningTable, Floor
 from app.menu.models import (
     Category,
@@ -290,6 +291,7 @@ async def seed_demo_session(session: AsyncSession) -> bool:
     location_id = await session.scalar(select(Location.id).limit(1))
     assert location_id is not None
     await seed_demo_books(session, location_id)
+    await seed_demo_inventory(session, location_id)
     return True
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import text
 import kds.alerts
 import kds.routes
 import printers.routes
+from app.accounting.books_routes import BooksController
 from app.accounting.day_routes import DayCloseController
 from app.accounting.service import post_close, post_money
 from app.api import API_CONTROLLERS
@@ -40,6 +41,8 @@ from app.core.errors import BrigadeError
 from app.devices.routes import DevicesController
 from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
+from app.inventory.depletion import deplete_close
+from app.inventory.waste import waste_void
 from app.menu.csv_routes import MenuCsvController
 from app.menu.editor_routes import MenuEditorController
 from app.menu.modifier_routes import ModifierEditorController
@@ -108,7 +111,9 @@ def wire_back_office() -> BackOfficeBus:
     (inventory and guests subscribe here too)."""
     bus = BackOfficeBus()
     bus.on_close(post_close)
+    bus.on_close(deplete_close)
     bus.on_money(post_money)
+    bus.on_void(waste_void)
     return bus
 
 
@@ -169,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DiscountController,
             PresentController,
             DrawerController,
+            BooksController,
             DayCloseController,
             menu_routes,
             kds.routes.KitchenController,

@@ -5,7 +5,8 @@ Claim the idempotency key, lock the check, refuse unsent/held lines or a card ch
 waiting, read the lines and the money taken, total them with ``app.core.check_math``, hold the
 open drawer ``FOR KEY SHARE``, insert the payment, close the check with its totals frozen,
 queue the drawer pulse and a receipt of about the app's size, write the audit row and store the
-idempotency answer.
+idempotency answer; then post the close's journal entry as the app does
+(``bench/check_close_ledger.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from app.core.check_math import CheckTotals, PricedLine, check_totals
+from bench.check_close_ledger import close_legs, post_raw_close
 
 SERVER = (1, "1111")  # Maria
 TENDERED = 1_000_00  # a $1,000 note: always enough, so every close gives change
@@ -55,8 +57,8 @@ WAITING = (
     "AND status IN ('pending', 'timed_out')) FROM check_line WHERE check_id = $1"
 )
 LINES = (
-    "SELECT name, quantity, unit_price, tax_rate_ppm, comped_at IS NOT NULL AS comped "
-    "FROM check_line WHERE check_id = $1 AND status <> 'void' ORDER BY id"
+    "SELECT name, quantity, unit_price, tax_rate_ppm, comped_at IS NOT NULL AS comped, "
+    "category_id FROM check_line WHERE check_id = $1 AND status <> 'void' ORDER BY id"
 )
 PAID = (
     "SELECT coalesce(sum(amount), 0)::bigint - (SELECT coalesce(sum(amount), 0)::bigint "
@@ -64,7 +66,7 @@ PAID = (
 )
 #: Held FOR KEY SHARE like the app: a manager closing the drawer waits for the payment.
 DRAWER = (
-    "SELECT id FROM drawer_session WHERE location_id = $1 AND closed_at IS NULL "
+    "SELECT id, drawer FROM drawer_session WHERE location_id = $1 AND closed_at IS NULL "
     "ORDER BY opened_at, id LIMIT 1 FOR KEY SHARE"
 )
 PRINTER = (
@@ -159,9 +161,9 @@ async def raw_close(conn: asyncpg.Connection, check_id: int, location: int) -> N
             prices_include_tax=False,
         )
         balance = totals.total - await conn.fetchval(PAID, check_id)
-        drawer = await conn.fetchval(DRAWER, location)
+        drawer = await conn.fetchrow(DRAWER, location)
         change = TENDERED - balance
-        await conn.fetchval(PAY, check_id, balance, TENDERED, change, SERVER[0], drawer)
+        await conn.fetchval(PAY, check_id, balance, TENDERED, change, SERVER[0], drawer["id"])
         await conn.execute(
             CLOSE,
             check_id,
@@ -180,6 +182,13 @@ async def raw_close(conn: asyncpg.Connection, check_id: int, location: int) -> N
         await conn.execute(AUDIT, f"check:{check_id}", SERVER[0], json.dumps(detail))
         result = {"applied": balance, "change": change, "closed": True, "tip": 0}
         await conn.execute(REMEMBER, key, json.dumps(result))
+        legs = close_legs(
+            [r["category_id"] for r in lines],
+            [r["tax_rate_ppm"] for r in lines],
+            totals,
+            drawer["drawer"],
+        )
+        await post_raw_close(conn, location, check, legs, totals, SERVER[0])
 
 
 async def raw_closes(dsn: str, checks: list[int], clients: int, seconds: float) -> Result:

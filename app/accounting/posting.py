@@ -83,6 +83,16 @@ _POST = text(  # built once from the constant above, never from input
 )
 
 
+#: The generic purposes every location's chart has from its first row (migration 0010's
+#: default chart): every leg falls back to one of these, so every posting finds its accounts.
+GENERIC_PURPOSES = frozenset(
+    {
+        "cash", "safe", "card", "tax", "tips_payable", "sales", "service_charge", "discounts",
+        "refunds", "comps", "over_short", "rounding", "paid_outs",
+    }
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     location_id: int
@@ -106,6 +116,11 @@ def balanced(legs: Iterable[Leg]) -> tuple[Leg, ...]:
         if not isinstance(leg.amount, int) or isinstance(leg.amount, bool):
             raise BadInput("An amount in the books is a whole number of minor units.")
         key = (leg.purpose, leg.fallback or leg.purpose)
+        if key[1] not in GENERIC_PURPOSES:
+            raise BadInput(
+                f"The books have no account for {leg.purpose!r}: nothing was posted. Map it "
+                "on the chart of accounts, or post to one the chart has."
+            )
         merged[key] = merged.get(key, 0) + leg.amount
     out = tuple(Leg(p, a, f) for (p, f), a in merged.items() if a != 0)
     total = sum(leg.amount for leg in out)

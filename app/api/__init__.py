@@ -5,12 +5,15 @@ Each module is one group of the OpenAPI document; ``app.main`` mounts them all.
 
 from __future__ import annotations
 
+from app.api.after_close import AfterCloseApiController
 from app.api.checks import CheckApiController
 from app.api.corrections import CorrectionApiController
 from app.api.days import DayApiController
 from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
+from app.api.drawers import DrawerApiController
 from app.api.kitchen_flow import FiringApiController
+from app.api.ledger import LedgerApiController
 from app.api.menu import MenuReadController
 from app.api.office_lists import OfficeListsApiController
 from app.api.office_menu import MenuEditorApiController
@@ -26,6 +29,8 @@ API_CONTROLLERS = (
     CheckApiController,
     FiringApiController,
     PaymentApiController,
+    AfterCloseApiController,
+    DrawerApiController,
     SplitApiController,
     CorrectionApiController,
     DiscountApiController,
@@ -35,5 +40,6 @@ API_CONTROLLERS = (
     DeviceApiController,
     SettingsApiController,
     RosterApiController,
+    LedgerApiController,
     DayApiController,
 )

@@ -17,6 +17,7 @@ from app.orders.service import announce_check, bump_version, lock_open_check
 from app.orders.views import check_view
 from app.platform import audit, idempotency
 from app.platform.approvals import Approval
+from app.platform.closing import LineVoided
 from app.platform.db import UnitOfWork
 from app.platform.kitchen import KitchenBus
 
@@ -83,6 +84,18 @@ async def void_line(
         )
     )
     await _keep_paid_covered(uow, check.id, "void")
+    await uow.books.line_voided(
+        uow,
+        LineVoided(
+            location_id=check.location_id,
+            check_id=check.id,
+            line_id=line.id,
+            quantity=line.quantity,
+            waste=waste,
+            staff_id=approval.proposer_id,
+            reason=why,
+        ),
+    )
     await to_kitchen(uow, check, [line], kitchen, "void")
     await audit.record(
         session,

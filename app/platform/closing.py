@@ -147,8 +147,23 @@ class MoneyMoved:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class LineVoided:
+    """A line taken off a check after the kitchen had it: ``waste`` when the food was made
+    and thrown away (inventory counts it used, as waste, at the time of the void)."""
+
+    location_id: int
+    check_id: int
+    line_id: int
+    quantity: int
+    waste: bool
+    staff_id: int
+    reason: str
+
+
 CloseListener = Callable[["UnitOfWork", ClosedCheck], Awaitable[None]]
 MoneyListener = Callable[["UnitOfWork", MoneyMoved], Awaitable[None]]
+VoidListener = Callable[["UnitOfWork", LineVoided], Awaitable[None]]
 
 
 class BackOfficeBus:
@@ -157,12 +172,16 @@ class BackOfficeBus:
     def __init__(self) -> None:
         self._closes: list[CloseListener] = []
         self._moves: list[MoneyListener] = []
+        self._voids: list[VoidListener] = []
 
     def on_close(self, listener: CloseListener) -> None:
         self._closes.append(listener)
 
     def on_money(self, listener: MoneyListener) -> None:
         self._moves.append(listener)
+
+    def on_void(self, listener: VoidListener) -> None:
+        self._voids.append(listener)
 
     async def check_closed(self, uow: UnitOfWork, closed: ClosedCheck) -> None:
         for listener in self._closes:
@@ -171,3 +190,7 @@ class BackOfficeBus:
     async def money_moved(self, uow: UnitOfWork, moved: MoneyMoved) -> None:
         for listener in self._moves:
             await listener(uow, moved)
+
+    async def line_voided(self, uow: UnitOfWork, voided: LineVoided) -> None:
+        for listener in self._voids:
+            await listener(uow, voided)

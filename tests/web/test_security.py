@@ -168,6 +168,8 @@ async def service_in_progress(
         "discount_id": "1",
         "printer_id": "1",
         "device_id": "1",  # the demo's kitchen screen
+        "payment_id": "1",  # none yet: the routes answer 404 to the roles that reach them
+        "drawer_id": "1",  # the demo's Main drawer, open
         "day": "2001-01-01",  # a business day (no Z in the demo: its page answers 404)
     }
 
