@@ -22,6 +22,7 @@ import kds.routes
 import printers.routes
 from app.accounting.books_routes import BooksController
 from app.accounting.chart_routes import CHART_ROUTES
+from app.accounting.day_routes import DayCloseController
 from app.accounting.service import post_close, post_money
 from app.api import API_CONTROLLERS
 from app.api.common import unreadable_body
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PresentController,
             DrawerController,
             BooksController,
+            DayCloseController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,

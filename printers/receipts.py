@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,9 +25,10 @@ from app.orders.models import Check
 from app.orders.views import CheckView
 from app.platform.db import UnitOfWork
 from app.platform.models import Location
-from app.platform.receipts import CHECK, KICK, RECEIPT, ReceiptRequest
+from app.platform.receipts import CHECK, KICK, RECEIPT, REPORT, ReceiptRequest
 from printers.models import Printer, PrintJob
 from printers.receipt import render_guest_check, render_kick, render_receipt
+from printers.report_paper import render_report
 from printers.service import PRINTERS_CHANNEL
 
 # Formatting an amount through babel costs about 0.1 ms and a receipt shows ten or more;
@@ -87,6 +88,20 @@ def _as_closed_at(view: CheckView | None, now: datetime) -> CheckView | None:
     return replace(view, closed_at=now)
 
 
+def _report_paper(request: ReceiptRequest, location: Location, row: Any) -> bytes:
+    """A manager's X or Z, in the restaurant's money and on its clock."""
+    assert request.report is not None
+    printed = row.now.astimezone(zone_named(location.timezone)).strftime("%Y-%m-%d %H:%M")
+    return render_report(
+        request.title,
+        request.report,
+        lambda minor: _format_money(minor, location.currency, location.locale),
+        location=location.name,
+        printed=printed,
+        columns=row.columns,
+    )
+
+
 async def receipt_jobs(uow: UnitOfWork, request: ReceiptRequest) -> int:
     """Queue what ``request`` asks for; returns the jobs queued (0: no receipt printer)."""
     session = uow.session
@@ -107,6 +122,8 @@ async def receipt_jobs(uow: UnitOfWork, request: ReceiptRequest) -> int:
     if request.open_drawer and (request.kind == KICK or method == "cash"):
         # First, so the drawer is open while the receipt prints.
         jobs.append((KICK, render_kick()))
+    if request.kind == REPORT and request.report is not None:
+        jobs.append((REPORT, _report_paper(request, location, row)))
     check_id = check.id if check is not None else request.check_id
     if request.kind in (CHECK, RECEIPT) and check_id is not None:
         bill = await bill_view(session, check_id, _as_closed_at(request.check_after, row.now))

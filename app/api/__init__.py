@@ -9,6 +9,7 @@ from app.api.accounts import ChartApiController
 from app.api.after_close import AfterCloseApiController
 from app.api.checks import CheckApiController
 from app.api.corrections import CorrectionApiController
+from app.api.days import DayApiController
 from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.drawers import DrawerApiController
@@ -44,4 +45,5 @@ API_CONTROLLERS = (
     LedgerApiController,
     LedgerVerifyApiController,
     ChartApiController,
+    DayApiController,
 )

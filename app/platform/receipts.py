@@ -8,17 +8,18 @@ caller's transaction: a receipt job exists exactly when its payment does.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.platform.db import UnitOfWork
 
 if TYPE_CHECKING:  # the type only: the platform layer does not depend on orders at run time
     from app.orders.views import CheckView
 
-#: print_job.kind of each paper: the guest check (the bill), a receipt, a drawer pulse.
-CHECK, RECEIPT, KICK = "check", "receipt", "kick"
+#: print_job.kind of each paper: the guest check (the bill), a receipt, a drawer pulse, and
+#: a manager's day report (the X mid-day, the Z at the day's close).
+CHECK, RECEIPT, KICK, REPORT = "check", "receipt", "kick", "report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,10 @@ class ReceiptRequest:
     #: The check as the payment left it, when the caller has it: the receipt is printed from
     #: it instead of reading the check again (paying is the busiest write of a service).
     check_after: CheckView | None = None
+    #: A day report: its title ("Z REPORT #12", "X REPORT") and its frozen figures (plain
+    #: JSON, as app/accounting/figures.py makes them: the printers never read the books).
+    title: str = ""
+    report: Mapping[str, Any] | None = None
 
 
 #: A listener queues what it prints and returns how many jobs it queued.
@@ -82,3 +87,12 @@ class ReceiptBus:
     async def open_drawer(self, uow: UnitOfWork, location_id: int) -> int:
         """Pulse the drawer alone: a float counted in, cash put in or taken out."""
         return await self._publish(uow, ReceiptRequest(KICK, location_id, open_drawer=True))
+
+    async def day_report(
+        self, uow: UnitOfWork, location_id: int, title: str, report: Mapping[str, Any]
+    ) -> int:
+        """Print a day's report (X or Z) on the receipt printer. Only a job row is written
+        here: a printer that is off fails the job later, never the day's close."""
+        return await self._publish(
+            uow, ReceiptRequest(REPORT, location_id, title=title, report=report)
+        )

@@ -171,6 +171,7 @@ async def service_in_progress(
         "account_id": "1",  # the chart's first account (1000 Cash on hand)
         "payment_id": "1",  # none yet: the routes answer 404 to the roles that reach them
         "drawer_id": "1",  # the demo's Main drawer, open
+        "day": "2001-01-01",  # a business day (no Z in the demo: its page answers 404)
     }
 
 
