@@ -301,3 +301,20 @@ async def test_the_books_per_business_day_equal_the_z(
     )
     await session.rollback()
     assert sales == z.report["net_sales"]
+
+
+async def test_the_chain_verifies_across_a_real_day_close(
+    uow_factory: Any, session: AsyncSession
+) -> None:
+    """The Z's link as the day close writes it is the link the verifier recomputes."""
+    from app.accounting.chain import verify_chain
+
+    await paid_cash(uow_factory, session, "Burrata")
+    await close(uow_factory, await today(uow_factory))
+    await paid_cash(uow_factory, session, "Calamari")  # posts into the next day, after the Z
+
+    result = await verify_chain(session, 1)
+    kinds = list(await session.scalars(select(LedgerLink.kind).order_by(LedgerLink.seq)))
+    await session.rollback()
+    assert result.intact, result
+    assert kinds[-2:] == ["z", "entry"]  # one chain: the Z between the days' entries
