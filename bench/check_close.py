@@ -21,6 +21,7 @@ concurrency (1, 8 and 32 by default).
     .venv/bin/python -m bench.check_close --duration 10
     .venv/bin/python -m bench.check_close --duration 10 --workers 2 \\
         --channels redis://127.0.0.1:6379/0
+    .venv/bin/python -m bench.check_close --duration 10 --hot   # one ingredient in every close
 
 The database is a fresh copy of the demo restaurant on ``BRIGADE_TEST_DATABASE_URL`` if set,
 else on an embedded PostgreSQL under ``var/test-pgdata`` (see tests/pg.py).
@@ -160,9 +161,31 @@ def brigade(database_url: str, workers: int, channels: str) -> tuple[object, str
     return server, server.url
 
 
+#: --hot: every item sold also takes a little of one shared ingredient.
+HOT_INGREDIENT = "Olive oil"
+
+
+async def share_one_ingredient(dsn: str) -> None:
+    """Every benchmark item's recipe also uses 5 ml of olive oil: each close writes a move of
+    the same ingredient (the hot row that collapsed to 8 closes/s when stock was a column)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "INSERT INTO recipe_line (item_id, ingredient_id, quantity) "
+            "SELECT i.id, g.id, 5 FROM menu_item i, ingredient g "
+            "WHERE i.name = ANY($1::text[]) AND g.name = $2 ON CONFLICT DO NOTHING",
+            list(ITEMS),
+            HOT_INGREDIENT,
+        )
+    finally:
+        await conn.close()
+
+
 async def main(args: argparse.Namespace) -> None:
     url = await prepare_database()
     dsn = asyncpg_dsn(url)
+    if args.hot:
+        await share_one_ingredient(dsn)
     # Generous: the fastest path here is a few thousand closes a second.
     per_phase = int(args.duration * 4000) + 1000
     server, base = brigade(url, args.workers, args.channels)
@@ -209,6 +232,7 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"\n{os.cpu_count()} CPUs; granian workers: {args.workers} (channels {args.channels}); "
         f"{args.duration:.0f} s a phase"
+        + (f"; every close depletes {HOT_INGREDIENT} (--hot)" if args.hot else "")
     )
 
 
@@ -221,6 +245,9 @@ if __name__ == "__main__":
         "--channels",
         default="memory",
         help="BRIGADE_CHANNELS for the app (redis://... is needed with --workers > 1)",
+    )
+    parser.add_argument(
+        "--hot", action="store_true", help="every close also depletes one shared ingredient"
     )
     parsed = parser.parse_args()
     if parsed.workers > 1 and not parsed.channels.startswith("redis"):
