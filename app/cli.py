@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
 
         command.revision(migrate.alembic_config(url), message=args.message, autogenerate=True)
     elif args.command == "demo":
+        migrate.upgrade(url)  # on a new data directory the tables are not there yet
         _demo(url, args.quiet)
     elif args.command in printer_admin.COMMANDS:
         return printer_admin.run(args, url)
