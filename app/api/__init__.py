@@ -11,6 +11,7 @@ from app.api.corrections import CorrectionApiController
 from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.drawers import DrawerApiController
+from app.api.inventory import InventoryApiController
 from app.api.kitchen_flow import FiringApiController
 from app.api.ledger import LedgerApiController
 from app.api.menu import MenuReadController
@@ -40,4 +41,5 @@ API_CONTROLLERS = (
     SettingsApiController,
     RosterApiController,
     LedgerApiController,
+    InventoryApiController,
 )

@@ -1,0 +1,216 @@
+"""What the inventory pages and the API read: ingredients, recipes per item and per option,
+what has no recipe yet, and what the close flagged. Plain reads, one statement each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.inventory.models import (
+    Ingredient,
+    OptionRecipe,
+    RecipeLine,
+    StockMove,
+    StorageArea,
+    UnrecipedSale,
+)
+from app.menu.models import Category, MenuItem, ModifierGroup, ModifierOption
+
+
+@dataclass(frozen=True, slots=True)
+class Shelf:
+    id: int
+    name: str
+    base_unit: str
+    storage_area_id: int | None
+    storage_area: str
+    tracked: bool
+    archived: bool
+    #: How many live items and options use it.
+    used_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    ingredient_id: int
+    name: str
+    quantity: Decimal
+    base_unit: str
+
+
+@dataclass(slots=True)
+class Dish:
+    """An item, or a modifier option, with its recipe lines."""
+
+    id: int
+    name: str
+    group: str
+    archived: bool
+    price: int = 0
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """What closes sold with no recipe: how many, since when (the first unflagged sale)."""
+
+    item: str
+    option: str | None
+    sold: int
+    since: datetime
+    last: datetime
+
+
+async def storage_areas(session: AsyncSession, location_id: int) -> list[tuple[int, str]]:
+    rows = await session.execute(
+        select(StorageArea.id, StorageArea.name)
+        .where(StorageArea.location_id == location_id)
+        .order_by(StorageArea.name)
+    )
+    return [(r.id, r.name) for r in rows]
+
+
+async def shelves(session: AsyncSession, location_id: int) -> list[Shelf]:
+    items = (
+        select(func.count())
+        .select_from(RecipeLine)
+        .join(MenuItem, MenuItem.id == RecipeLine.item_id)
+        .where(RecipeLine.ingredient_id == Ingredient.id, MenuItem.archived_at.is_(None))
+        .scalar_subquery()
+    )
+    options = (
+        select(func.count())
+        .select_from(OptionRecipe)
+        .join(ModifierOption, ModifierOption.id == OptionRecipe.option_id)
+        .where(OptionRecipe.ingredient_id == Ingredient.id, ModifierOption.archived_at.is_(None))
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(
+            Ingredient,
+            func.coalesce(StorageArea.name, "").label("area"),
+            (items + options).label("used"),
+        )
+        .outerjoin(StorageArea, StorageArea.id == Ingredient.storage_area_id)
+        .where(Ingredient.location_id == location_id)
+        .order_by(Ingredient.archived_at.is_not(None), "area", Ingredient.name)
+    )
+    return [
+        Shelf(
+            i.id,
+            i.name,
+            i.base_unit,
+            i.storage_area_id,
+            area,
+            i.tracked,
+            i.archived_at is not None,
+            used,
+        )
+        for i, area, used in rows
+    ]
+
+
+async def _lines(
+    session: AsyncSession, table: type[RecipeLine] | type[OptionRecipe]
+) -> dict[int, list[Line]]:
+    owner = RecipeLine.item_id if table is RecipeLine else OptionRecipe.option_id
+    rows = await session.execute(
+        select(
+            owner.label("owner"),
+            Ingredient.id,
+            Ingredient.name,
+            table.quantity,
+            Ingredient.base_unit,
+        )
+        .join(Ingredient, Ingredient.id == table.ingredient_id)
+        .order_by(Ingredient.name)
+    )
+    found: dict[int, list[Line]] = defaultdict(list)
+    for r in rows:
+        found[r.owner].append(Line(r.id, r.name, r.quantity, r.base_unit))
+    return found
+
+
+async def dishes(session: AsyncSession, location_id: int) -> list[Dish]:
+    """Every item on the menu with its recipe, by category (archived items last)."""
+    lines = await _lines(session, RecipeLine)
+    rows = await session.execute(
+        select(
+            MenuItem.id,
+            MenuItem.name,
+            Category.name.label("category"),
+            MenuItem.archived_at,
+            MenuItem.price,
+        )
+        .join(Category, Category.id == MenuItem.category_id)
+        .where(Category.location_id == location_id)
+        .order_by(
+            MenuItem.archived_at.is_not(None),
+            Category.sort,
+            Category.name,
+            MenuItem.sort,
+            MenuItem.name,
+        )
+    )
+    return [
+        Dish(r.id, r.name, r.category, r.archived_at is not None, r.price, lines.get(r.id, []))
+        for r in rows
+    ]
+
+
+async def options(session: AsyncSession, location_id: int) -> list[Dish]:
+    """Every live modifier option with what it changes, by group."""
+    lines = await _lines(session, OptionRecipe)
+    rows = await session.execute(
+        select(
+            ModifierOption.id,
+            ModifierOption.name,
+            ModifierGroup.name.label("group"),
+            ModifierOption.price_delta,
+        )
+        .join(ModifierGroup, ModifierGroup.id == ModifierOption.group_id)
+        .where(
+            ModifierGroup.location_id == location_id,
+            ModifierOption.archived_at.is_(None),
+            ModifierGroup.archived_at.is_(None),
+        )
+        .order_by(ModifierGroup.name, ModifierOption.sort, ModifierOption.name)
+    )
+    return [Dish(r.id, r.name, r.group, False, r.price_delta, lines.get(r.id, [])) for r in rows]
+
+
+async def flags(session: AsyncSession, location_id: int) -> list[Flag]:
+    """The close's flags, grouped by item and option, most sold first."""
+    rows = await session.execute(
+        select(
+            MenuItem.name.label("item"),
+            ModifierOption.name.label("option"),
+            func.sum(UnrecipedSale.quantity).label("sold"),
+            func.min(UnrecipedSale.created_at).label("since"),
+            func.max(UnrecipedSale.created_at).label("last"),
+        )
+        .join(MenuItem, MenuItem.id == UnrecipedSale.item_id)
+        .outerjoin(ModifierOption, ModifierOption.id == UnrecipedSale.option_id)
+        .where(UnrecipedSale.location_id == location_id)
+        .group_by(MenuItem.name, ModifierOption.name)
+        .order_by(func.sum(UnrecipedSale.quantity).desc(), MenuItem.name)
+    )
+    return [Flag(r.item, r.option, int(r.sold), r.since, r.last) for r in rows]
+
+
+async def moves_from(
+    session: AsyncSession, location_id: int, source: str
+) -> list[tuple[StockMove, str, str]]:
+    """The moves one close (``check:ID``), void or count wrote, with names and units."""
+    rows = await session.execute(
+        select(StockMove, Ingredient.name, Ingredient.base_unit)
+        .join(Ingredient, Ingredient.id == StockMove.ingredient_id)
+        .where(StockMove.location_id == location_id, StockMove.source == source)
+        .order_by(StockMove.id)
+    )
+    return [(m, n, u) for m, n, u in rows]
