@@ -52,7 +52,11 @@ async def _context(uow: UnitOfWork, where: int, page: str, dish_id: int | None) 
     dishes = await views.dishes(session, where)
     options = await views.options(session, where)
     if page == "recipes":
-        return {"dishes": dishes, "options": options}
+        # By category in the menu's own order (Jinja's groupby would sort them by name).
+        categories: dict[str, list[views.Dish]] = {}
+        for dish in dishes:
+            categories.setdefault(dish.group, []).append(dish)
+        return {"categories": categories, "options": options}
     found = [d for d in (dishes if page == "recipe" else options) if d.id == dish_id]
     if not found:
         raise NotFound(

@@ -101,4 +101,15 @@ NATURALLY_IDEMPOTENT: dict[str, str] = {
     "second time none is failed, so it is refused and nothing is queued twice.",
     "/api/v1/sessions": "Signing in over the API: a retry makes another bearer token and the "
     "unused one expires. A token is a secret, so it is never kept to be answered again.",
+    # Inventory's back office and API: adding takes a key; the rest set what is sent.
+    "/office/inventory/ingredients/{ingredient_id:int}": "Sets the ingredient's name, area "
+    "and counting to the form's.",
+    "/office/inventory/ingredients/{ingredient_id:int}/archive": "Archiving keeps it archived.",
+    "/office/inventory/ingredients/{ingredient_id:int}/restore": "Restoring keeps it on.",
+    "/office/inventory/recipes/{item_id:int}": "Replaces the item's whole recipe with the "
+    "form's lines: the same form again leaves the same recipe (and writes no audit row).",
+    "/office/inventory/options/{option_id:int}": "Replaces the option's whole changes.",
+    "/api/v1/inventory/ingredients/{ingredient_id:int}": "A PATCH sets the fields sent.",
+    "/api/v1/inventory/recipes/{item_id:int}": "A PUT of the whole recipe.",
+    "/api/v1/inventory/options/{option_id:int}/changes": "A PUT of the option's whole changes.",
 }
