@@ -164,7 +164,7 @@ class InventoryApiController(Controller):
         summary="The stock moves one close, void or count wrote",
         description="source is what wrote them: check:ID for a close (one sale move per "
         "ingredient), void:ID for a void after fire (waste).",
-        responses=errors(400, 401, 403),
+        responses=errors(400, 401, 403, 422),
     )
     async def moves(
         self, request: Req, source: Source, uow: NamedDependency[UnitOfWork]
