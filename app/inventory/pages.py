@@ -92,6 +92,9 @@ async def draw(
         "error": error,
         "typed": typed or {},
         "exponent": money_exponent(request),
+        "plain": views.plain,
+        "shown": views.shown,
+        "in_kitchen_units": views.in_kitchen_units,
     }
     return render(request, template, context, fragment=fragment, status_code=status_code)
 

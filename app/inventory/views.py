@@ -214,3 +214,26 @@ async def moves_from(
         .order_by(StockMove.id)
     )
     return [(m, n, u) for m, n, u in rows]
+
+
+def plain(quantity: Decimal) -> str:
+    """A quantity as a form shows it back: no exponent, no grouping, no trailing zeros
+    (Decimal's own str says 1E+4 for ten thousand, which no chef reads)."""
+    text = f"{quantity:.4f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def shown(quantity: Decimal, unit: str) -> str:
+    """A quantity as a chef reads it: grams and millilitres to a tenth, "each" to a
+    hundredth, thousands grouped (12,500 g)."""
+    places = 2 if unit == "each" else 1
+    text = f"{quantity:,.{places}f}"
+    return text.rstrip("0").rstrip(".")
+
+
+def in_kitchen_units(quantity: Decimal, unit: str) -> str:
+    """5,000 g is also 5 kg: how the walk-in's shelves are talked about."""
+    bigger = {"g": "kg", "ml": "l"}.get(unit)
+    if bigger is None or abs(quantity) < 1000:
+        return ""
+    return f"{shown(quantity / 1000, 'each')} {bigger}"

@@ -18,7 +18,7 @@ from tests.integration.test_depletion import moves_of, ordered, pay
 from tests.web.test_pay_routes import HX, Client
 
 PAGES = [
-    ("/office/inventory/", "Stock on hand", "Walk-in"),
+    ("/office/inventory/", "Stock on hand", "10,000 ml"),  # never "1E+4"
     ("/office/inventory/ingredients", "Add an ingredient", "Beef ribeye"),
     ("/office/inventory/recipes", "Modifier options", "Brigade Burger"),
     ("/office/inventory/no-recipe", "Sold with no recipe", "Every item on the menu has a recipe"),
@@ -73,6 +73,8 @@ async def test_the_chef_writes_a_recipe_in_ounces_on_the_form(
     assert saved.status_code in (204, 303), saved.text
     recipes = await client.get("/office/inventory/recipes")
     assert "198.4 g Beef filet" in recipes.text  # 7 oz is 198.4467 g: a chef reads 198.4
+    again = await client.get(f"/office/inventory/recipes/{filet}")
+    assert 'value="198.4467"' in again.text  # the form keeps it exact, so a re-save changes nothing
 
 
 @pytest.mark.parametrize(
