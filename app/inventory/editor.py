@@ -232,7 +232,10 @@ async def _in_base_units(
                 f"An item's recipe only takes out: {ingredient.name} cannot be negative."
             )
         unit = line.unit.strip() or ingredient.base_unit
-        base = to_base(abs(line.amount), unit, ingredient.base_unit)
+        try:
+            base = to_base(abs(line.amount), unit, ingredient.base_unit)
+        except BadInput as refusal:  # which line, on a form of many
+            raise BadInput(f"{ingredient.name}: {refusal.message}") from refusal
         if base == 0:
             raise BadInput(
                 f"{line.amount} {unit} of {ingredient.name} is nothing: leave the line out instead."

@@ -75,7 +75,7 @@ async def test_a_unit_that_does_not_convert_refuses_the_whole_recipe(
 
     with pytest.raises(BadInput, match="g does not convert to each"):
         await uow_factory(editor.set_recipe, 1, MIA, burger, lines)
-    with pytest.raises(BadInput, match="does not know the unit 'handful'"):
+    with pytest.raises(BadInput, match="Ground beef: Brigade does not know the unit 'handful'"):
         await uow_factory(editor.set_recipe, 1, MIA, burger, [Amount(beef, Decimal(1), "handful")])
 
     assert await recipe_of(session, burger) == before  # nothing half-written
