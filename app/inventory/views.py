@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.inventory.models import (
@@ -57,13 +57,18 @@ class Dish:
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """What closes sold with no recipe: how many, since when (the first unflagged sale)."""
+    """What closes sold with no recipe: how many, since when. The flags stay after a recipe
+    is written: those sales were never taken out of stock, so the shelf needs a count."""
 
+    item_id: int
+    option_id: int | None
     item: str
     option: str | None
     sold: int
     since: datetime
     last: datetime
+    #: A recipe (or the option's changes) has been written since.
+    written: bool
 
 
 async def storage_areas(session: AsyncSession, location_id: int) -> list[tuple[int, str]]:
@@ -185,9 +190,19 @@ async def options(session: AsyncSession, location_id: int) -> list[Dish]:
 
 
 async def flags(session: AsyncSession, location_id: int) -> list[Flag]:
-    """The close's flags, grouped by item and option, most sold first."""
+    """The close's flags, grouped by item and option: unwritten first, then most sold."""
+    item_written = select(RecipeLine.item_id).where(RecipeLine.item_id == UnrecipedSale.item_id)
+    option_written = select(OptionRecipe.option_id).where(
+        OptionRecipe.option_id == UnrecipedSale.option_id
+    )
+    written = case(
+        (UnrecipedSale.option_id.is_(None), item_written.exists()), else_=option_written.exists()
+    )
     rows = await session.execute(
         select(
+            UnrecipedSale.item_id,
+            UnrecipedSale.option_id,
+            written.label("written"),
             MenuItem.name.label("item"),
             ModifierOption.name.label("option"),
             func.sum(UnrecipedSale.quantity).label("sold"),
@@ -197,10 +212,15 @@ async def flags(session: AsyncSession, location_id: int) -> list[Flag]:
         .join(MenuItem, MenuItem.id == UnrecipedSale.item_id)
         .outerjoin(ModifierOption, ModifierOption.id == UnrecipedSale.option_id)
         .where(UnrecipedSale.location_id == location_id)
-        .group_by(MenuItem.name, ModifierOption.name)
-        .order_by(func.sum(UnrecipedSale.quantity).desc(), MenuItem.name)
+        .group_by(
+            UnrecipedSale.item_id, UnrecipedSale.option_id, MenuItem.name, ModifierOption.name
+        )
+        .order_by("written", func.sum(UnrecipedSale.quantity).desc(), MenuItem.name)
     )
-    return [Flag(r.item, r.option, int(r.sold), r.since, r.last) for r in rows]
+    return [
+        Flag(r.item_id, r.option_id, r.item, r.option, int(r.sold), r.since, r.last, r.written)
+        for r in rows
+    ]
 
 
 async def moves_from(

@@ -142,10 +142,21 @@ async def test_an_item_with_no_recipe_is_listed_and_so_is_what_the_close_flagged
     check = await ordered(uow_factory, session, ("Garlic Bread", []), ("Garlic Bread", []))
     await pay(uow_factory, session, check)
 
-    await sign_in(client, "Mia")
+    csrf = await sign_in(client, "Mia")
     page = await client.get("/office/inventory/no-recipe")
     assert f'href="/office/inventory/recipes/{bread}">Garlic Bread' in page.text
-    assert '<td>Garlic Bread</td><td></td><td class="num">2</td>' in page.text
+    flag = page.text[page.text.find(f'id="flag-{bread}-0"') :][:600]
+    assert '<td>Garlic Bread</td><td></td><td class="num">2</td>' in flag
+    assert "Write the recipe" in flag
+
+    butter = await shelf(session, "Butter")
+    await post(
+        client, csrf, f"/office/inventory/recipes/{bread}",
+        ingredient_0=str(butter), amount_0="1", unit_0="oz",
+    )  # fmt: skip
+    page = await client.get("/office/inventory/no-recipe")
+    assert "recipe written: count the shelf" in page.text
+    assert "Every item on the menu has a recipe." in page.text
 
 
 async def test_a_recipe_put_over_the_api_is_what_the_close_takes_out(
