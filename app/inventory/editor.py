@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadInput, NotFound
@@ -110,9 +111,12 @@ async def add_storage_area(
     )
     if taken is not None:
         raise BadInput(f"There is already a storage area called {name}.")
-    area = await uow.session.scalar(
-        insert(StorageArea).values(location_id=location_id, name=name).returning(StorageArea.id)
-    )
+    try:
+        area = await uow.session.scalar(
+            insert(StorageArea).values(location_id=location_id, name=name).returning(StorageArea.id)
+        )
+    except IntegrityError:  # another manager added it in the same instant
+        raise BadInput(f"There is already a storage area called {name}.") from None
     assert area is not None
     await audit.record(
         uow.session, "add_storage_area", f"storage_area:{area}", actor_id=actor_id, name=name
@@ -132,9 +136,14 @@ async def add_ingredient(
         raise BadInput(f"{draft.base_unit[:20]!r} is not a base unit: use g, ml or each.")
     await _check_area(uow.session, location_id, draft.storage_area_id)
     await _check_name(uow.session, location_id, draft.name)
-    made = await uow.session.scalar(
-        insert(Ingredient).values(location_id=location_id, **payload).returning(Ingredient.id)
-    )
+    try:
+        made = await uow.session.scalar(
+            insert(Ingredient).values(location_id=location_id, **payload).returning(Ingredient.id)
+        )
+    except IntegrityError:  # another manager added it in the same instant
+        raise BadInput(
+            f"There is already an ingredient called {draft.name}: use that one."
+        ) from None
     assert made is not None
     await audit.record(
         uow.session, "add_ingredient", f"ingredient:{made}", actor_id=actor_id, **payload
@@ -161,6 +170,10 @@ async def change_ingredient(
     changed = {name: [getattr(found, name), value] for name, value in wanted.items()}
     for name, value in wanted.items():
         setattr(found, name, value)
+    try:
+        await uow.session.flush()  # a rename racing another: refused here, not at commit
+    except IntegrityError:
+        raise BadInput(f"There is already an ingredient called {change.name}.") from None
     if changed:
         await audit.record(
             uow.session, "change_ingredient", f"ingredient:{ingredient_id}", actor_id=actor_id,

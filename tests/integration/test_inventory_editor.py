@@ -4,6 +4,7 @@ from under it; every change is audited (issue 13, items 1 and 2)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -177,3 +178,19 @@ async def test_no_onions_is_saved_as_a_negative_change(
     await session.rollback()
     assert len(await audited(session, "set_option_recipe")) == 1
     assert await option_id(session, "No onions") == no_onions
+
+
+async def test_two_managers_add_shallots_at_once_one_is_added_the_other_told(
+    uow_factory: Any, session: AsyncSession
+) -> None:
+    draft = IngredientDraft("Shallots", "g", None)
+    results = await asyncio.gather(
+        uow_factory(editor.add_ingredient, 1, MIA, draft, "office-1"),
+        uow_factory(editor.add_ingredient, 1, STAFF_IDS["Olivia"], draft, "office-2"),
+        return_exceptions=True,
+    )
+    added = [r for r in results if isinstance(r, int)]
+    told = [r for r in results if isinstance(r, BadInput)]
+    assert len(added) == 1 and len(told) == 1, results
+    assert "already an ingredient called Shallots" in told[0].message
+    assert await shelf(session, "Shallots") == added[0]
