@@ -231,3 +231,23 @@ async def test_the_inventory_api_lists_adds_once_and_patches(
     assert changed.status_code == 200 and changed.json()["lines"][0]["quantity"] == "-30.0000"
     server = await api_bearer(client, "Maria")
     assert (await client.get("/api/v1/inventory/on-hand", headers=server)).status_code == 403
+
+
+async def test_no_onions_is_ticked_takes_off_on_the_option_form(
+    client: Client, session: AsyncSession
+) -> None:
+    csrf = await sign_in(client, "Mia")
+    bacon = await option_id(session, "Add bacon")
+    onions, rashers = await shelf(session, "Onions"), await shelf(session, "Bacon")
+    form = await client.get(f"/office/inventory/options/{bacon}")
+    assert "Takes off" in form.text and "Extras: Add bacon" in form.text
+
+    saved = await post(
+        client, csrf, f"/office/inventory/options/{bacon}",
+        ingredient_0=str(rashers), amount_0="40", unit_0="g",
+        ingredient_1=str(onions), amount_1="1", unit_1="oz", off_1="on",
+    )  # fmt: skip
+    assert saved.status_code in (204, 303), saved.text
+    recipes = await client.get("/office/inventory/recipes")
+    row = recipes.text[recipes.text.find(f'id="option-{bacon}"') :][:700]
+    assert "+ 40 g Bacon" in row and "− 28.3 g Onions" in row
