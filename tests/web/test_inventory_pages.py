@@ -251,3 +251,31 @@ async def test_no_onions_is_ticked_takes_off_on_the_option_form(
     recipes = await client.get("/office/inventory/recipes")
     row = recipes.text[recipes.text.find(f'id="option-{bacon}"') :][:700]
     assert "+ 40 g Bacon" in row and "− 28.3 g Onions" in row
+
+
+async def test_the_api_says_what_is_not_here_and_what_cannot_be_written(
+    client: Client, session: AsyncSession
+) -> None:
+    auth = await api_bearer(client, "Mia")
+    empty = {"lines": []}
+    for path in ("/recipes/999999", "/options/999999/changes"):
+        missing = await client.put(f"/api/v1/inventory{path}", json=empty, headers=auth)
+        assert missing.status_code == 404 and missing.json()["error"], path
+    assert (await client.get("/api/v1/inventory/recipes/999999", headers=auth)).status_code == 404
+    gone = await client.patch("/api/v1/inventory/ingredients/999999", json={}, headers=auth)
+    assert gone.status_code == 404
+    beef = await shelf(session, "Beef ribeye")
+    ribeye = await item_id(session, "Ribeye 12oz")
+    negative = {"lines": [{"ingredient_id": beef, "amount": "-3", "unit": "oz"}]}
+    refused = await client.put(f"/api/v1/inventory/recipes/{ribeye}", json=negative, headers=auth)
+    assert refused.status_code == 422 and "is not a quantity" in refused.json()["error"]
+    moved = await client.patch(
+        f"/api/v1/inventory/ingredients/{beef}", json={"no_storage_area": True}, headers=auth
+    )
+    assert moved.status_code == 204
+    listed = {
+        i["name"]: i
+        for i in (await client.get("/api/v1/inventory/ingredients", headers=auth)).json()
+    }
+    assert listed["Beef ribeye"]["storage_area_id"] is None
+    assert listed["Beef ribeye"]["used_by"] >= 1  # the ribeye, at least
