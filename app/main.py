@@ -43,6 +43,7 @@ from app.devices.routes import DevicesController
 from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
 from app.inventory.depletion import deplete_close
+from app.inventory.routes import InventoryController
 from app.inventory.waste import waste_void
 from app.menu.csv_routes import MenuCsvController
 from app.menu.editor_routes import MenuEditorController
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DrawerController,
             BooksController,
             DayCloseController,
+            InventoryController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,

@@ -13,6 +13,7 @@ from app.api.days import DayApiController
 from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.drawers import DrawerApiController
+from app.api.inventory import InventoryApiController
 from app.api.kitchen_flow import FiringApiController
 from app.api.ledger import LedgerApiController
 from app.api.ledger_verify import LedgerVerifyApiController
@@ -46,4 +47,5 @@ API_CONTROLLERS = (
     LedgerVerifyApiController,
     ChartApiController,
     DayApiController,
+    InventoryApiController,
 )

@@ -110,4 +110,15 @@ NATURALLY_IDEMPOTENT: dict[str, str] = {
     "there is none to remove.",
     "/api/v1/accounts/{account_id:int}": "A PATCH sets the fields sent to the values sent.",
     "/api/v1/accounts/purposes": "A PUT of where the purpose posts (absolute).",
+    # Inventory's back office and API: adding takes a key; the rest set what is sent.
+    "/office/inventory/ingredients/{ingredient_id:int}": "Sets the ingredient's name, area "
+    "and counting to the form's.",
+    "/office/inventory/ingredients/{ingredient_id:int}/archive": "Archiving keeps it archived.",
+    "/office/inventory/ingredients/{ingredient_id:int}/restore": "Restoring keeps it on.",
+    "/office/inventory/recipes/{item_id:int}": "Replaces the item's whole recipe with the "
+    "form's lines: the same form again leaves the same recipe (and writes no audit row).",
+    "/office/inventory/options/{option_id:int}": "Replaces the option's whole changes.",
+    "/api/v1/inventory/ingredients/{ingredient_id:int}": "A PATCH sets the fields sent.",
+    "/api/v1/inventory/recipes/{item_id:int}": "A PUT of the whole recipe.",
+    "/api/v1/inventory/options/{option_id:int}/changes": "A PUT of the option's whole changes.",
 }

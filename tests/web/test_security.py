@@ -164,6 +164,7 @@ async def service_in_progress(
         "category_id": "1",
         "group_id": "1",
         "option_id": "1",
+        "ingredient_id": "1",  # the demo's first ingredient (Beef ribeye)
         "rate_id": "1",
         "discount_id": "1",
         "printer_id": "1",
