@@ -89,7 +89,9 @@ class Payment(Base):
     #: The server whose tip it is (the check's server when taken).
     server_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     #: The drawer the cash went into; for cards, the session that bounds tip adjustment.
-    drawer_session_id: Mapped[int | None] = mapped_column(ForeignKey("drawer_session.id"))
+    drawer_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drawer_session.id"), index=True
+    )
     #: The card processor's reference, brand and last four digits: nothing more of a card.
     processor_ref: Mapped[str | None] = mapped_column(String(64))
     card_brand: Mapped[str | None] = mapped_column(String(20))

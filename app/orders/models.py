@@ -23,6 +23,13 @@ class Check(Base):
             unique=True,
             postgresql_where=text("status = 'open' AND split_from_id IS NULL"),
         ),
+        # The day close and the floor ask for a location's open checks; a split for its parts.
+        Index("ix_guest_check_open", "location_id", postgresql_where=text("status = 'open'")),
+        Index(
+            "ix_guest_check_split_from",
+            "split_from_id",
+            postgresql_where=text("split_from_id IS NOT NULL"),
+        ),
         CheckConstraint("status IN ('open', 'closed', 'merged')", name="status"),
         CheckConstraint("guest_count BETWEEN 1 AND 99", name="guests"),
     )
