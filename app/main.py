@@ -42,6 +42,7 @@ from app.core.errors import BrigadeError
 from app.devices.routes import DevicesController
 from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
+from app.inventory.count_routes import CountController
 from app.inventory.depletion import deplete_close
 from app.inventory.routes import InventoryController
 from app.inventory.waste import waste_void
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             BooksController,
             DayCloseController,
             InventoryController,
+            CountController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,

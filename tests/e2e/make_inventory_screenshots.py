@@ -54,6 +54,15 @@ def take(browser: Browser, base_url: str, out: Path) -> None:
     page.get_by_role("link", name="Edit the recipe of Brigade Burger").click()
     expect(page.locator("#inventory-recipe h1")).to_contain_text("Brigade Burger")
     shoot(page, out, "inventory-recipe-burger.png")
+    mia.goto("/office/inventory/count?area=1")
+    expect(page.locator("#inventory-count h1")).to_have_text("Count the shelves")
+    page.get_by_label("Beef ribeye", exact=True).fill("4.7")
+    page.get_by_label("Unit for Beef ribeye").fill("kg")
+    page.get_by_label("Burrata", exact=True).fill("14")
+    shoot(page, out, "inventory-count.png")
+    page.get_by_role("button", name="Save the count").click()
+    expect(page.locator("#inventory-count-taken h1")).to_contain_text("Count #")
+    shoot(page, out, "inventory-count-taken.png")
 
 
 def main() -> int:
