@@ -14,6 +14,7 @@ from app.api.devices import DeviceApiController
 from app.api.discounts import DiscountApiController
 from app.api.drawers import DrawerApiController
 from app.api.inventory import InventoryApiController
+from app.api.inventory_counts import InventoryCountApiController
 from app.api.kitchen_flow import FiringApiController
 from app.api.ledger import LedgerApiController
 from app.api.ledger_verify import LedgerVerifyApiController
@@ -48,4 +49,5 @@ API_CONTROLLERS = (
     ChartApiController,
     DayApiController,
     InventoryApiController,
+    InventoryCountApiController,
 )

@@ -79,3 +79,46 @@ async def test_the_waste_log_takes_it_off_the_stock_with_its_reason(
     )
     await session.rollback()
     assert wasted == Decimal(-400)
+
+
+async def test_counts_and_waste_over_the_api(client: Client, session: AsyncSession) -> None:
+    from tests.conftest import api_bearer
+
+    mia, maria = await api_bearer(client, "Mia"), await api_bearer(client, "Maria")
+    beef = await shelf(session, "Beef ribeye")
+    body = {"lines": [{"ingredient_id": beef, "amount": "4.8", "unit": "kg"}]}
+    assert (
+        await client.post("/api/v1/inventory/counts", json=body, headers=maria)
+    ).status_code == 403
+
+    key = {**mia, "Idempotency-Key": "count-api-1"}
+    first = await client.post("/api/v1/inventory/counts", json=body, headers=key)
+    again = await client.post("/api/v1/inventory/counts", json=body, headers=key)
+    assert first.status_code == 201, first.text
+    assert again.json() == first.json()
+    [line] = first.json()["lines"]
+    assert (line["expected"], line["counted"], line["variance"]) == ("5000", "4800", "-200")
+    count_id = first.json()["count_id"]
+    assert (
+        await client.get(f"/api/v1/inventory/counts/{count_id}", headers=mia)
+    ).json() == first.json()
+    assert (await client.get("/api/v1/inventory/counts/999999", headers=mia)).status_code == 404
+
+    for wrong, says in [
+        ({"lines": []}, "at least one"),
+        ({"lines": [{"ingredient_id": beef, "amount": "-1"}]}, "not a quantity"),
+        ({"lines": [{"ingredient_id": beef, "amount": "1", "unit": "bottle"}]}, "unit"),
+    ]:
+        refused = await client.post("/api/v1/inventory/counts", json=wrong, headers=mia)
+        assert refused.status_code == 422 and says in refused.json()["error"], refused.text
+
+    waste = {"ingredient_id": beef, "amount": "200", "reason": "dropped"}
+    logged = await client.post(
+        "/api/v1/inventory/waste", json=waste, headers={**mia, "Idempotency-Key": "w-api"}
+    )
+    assert logged.status_code == 201 and logged.json()["move_id"] > 0
+    odd = await client.post("/api/v1/inventory/waste", json={**waste, "reason": "x"}, headers=mia)
+    assert odd.status_code == 422
+    counts = await session.scalar(select(func.count()).select_from(StockCount))
+    await session.rollback()
+    assert counts == 1
