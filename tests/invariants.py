@@ -1,4 +1,5 @@
-"""Money invariants checked on every test database before it is dropped (MNY-4, PAY-2).
+"""Money and stock invariants checked on every test database before it is dropped (MNY-4,
+PAY-2, LED-1, LED-2, LED-4).
 
 Whatever a test did, through whichever door, the books it leaves behind must add up.
 """
@@ -58,6 +59,19 @@ RULES = {
         SELECT e.id, e.source FROM journal_entry e
         LEFT JOIN guest_check c ON 'check:' || c.id = e.source AND c.status = 'closed'
         WHERE e.kind = 'close' AND c.id IS NULL
+    """,
+    # LED-4: stock leaves with a close (once per ingredient) or as the waste of a void.
+    "stock is sold only by a closed check, once per ingredient": """
+        SELECT m.source, m.ingredient_id, count(*) AS moves FROM stock_move m
+        LEFT JOIN guest_check c ON 'check:' || c.id = m.source AND c.status = 'closed'
+        WHERE m.kind = 'sale'
+        GROUP BY m.source, m.ingredient_id HAVING count(*) > 1 OR count(c.id) = 0
+    """,
+    "a void's waste is only for a line voided as waste": """
+        SELECT m.id, m.source FROM stock_move m
+        LEFT JOIN check_line l ON 'void:' || l.id = m.source
+            AND l.status = 'void' AND l.void_waste
+        WHERE m.kind = 'waste' AND m.source LIKE 'void:%' AND l.id IS NULL
     """,
     "a refund is on the check of its payment": """
         SELECT r.id FROM refund r JOIN payment p ON p.id = r.payment_id
