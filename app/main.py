@@ -44,6 +44,7 @@ from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
 from app.inventory.count_routes import CountController
 from app.inventory.depletion import deplete_close
+from app.inventory.returns import return_unmade
 from app.inventory.routes import InventoryController
 from app.inventory.waste import waste_void
 from app.menu.csv_routes import MenuCsvController
@@ -116,6 +117,7 @@ def wire_back_office() -> BackOfficeBus:
     bus.on_close(post_close)
     bus.on_close(deplete_close)
     bus.on_money(post_money)
+    bus.on_money(return_unmade)
     bus.on_void(waste_void)
     return bus
 

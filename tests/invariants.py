@@ -64,8 +64,15 @@ RULES = {
     "stock is sold only by a closed check, once per ingredient": """
         SELECT m.source, m.ingredient_id, count(*) AS moves FROM stock_move m
         LEFT JOIN guest_check c ON 'check:' || c.id = m.source AND c.status = 'closed'
-        WHERE m.kind = 'sale'
+        WHERE m.kind = 'sale' AND m.source NOT LIKE 'refund:%'
         GROUP BY m.source, m.ingredient_id HAVING count(*) > 1 OR count(c.id) = 0
+    """,
+    "stock comes back only with a refund of a closed check marked not made": """
+        SELECT m.id, m.source FROM stock_move m
+        LEFT JOIN refund r ON 'refund:' || r.id = m.source
+        LEFT JOIN guest_check c ON c.id = r.check_id AND c.status = 'closed'
+        WHERE m.kind = 'sale'
+            AND (m.quantity > 0) <> (m.source LIKE 'refund:%' AND c.id IS NOT NULL)
     """,
     "a void's waste is only for a line voided as waste": """
         SELECT m.id, m.source FROM stock_move m

@@ -43,6 +43,8 @@ class RefundIn:
     tip: Money = 0
     #: The lines it pays back (their revenue and tax reverse); none: a goodwill amount.
     line_ids: list[Id] = field(default_factory=list)
+    #: The lines' dishes were never made: their ingredients go back to stock.
+    not_made: bool = False
 
 
 @dataclass
@@ -98,6 +100,7 @@ class AfterCloseApiController(Controller):
             ok,
             terminal_for(request.app.state),
             key=needs_key(idempotency_key),
+            not_made=data.not_made,
         )
         left = await refunds.refundable(uow.session, payment_id)
         return RefundOut(refund_id, payment_id, left.amount, left.tip)

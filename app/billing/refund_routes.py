@@ -90,6 +90,7 @@ class RefundController(Controller):
             approval,
             terminal_for(request.app.state),
             key=idem_key(form),
+            not_made=form.get("not_made") == "yes",
         )
         return await pay_panel(request, uow, check_id, message="Refund recorded.")
 

@@ -111,15 +111,15 @@ async def refund(
     approval: Approval,
     terminal: PaymentTerminal,
     key: str | None = None,
+    not_made: bool = False,
 ) -> int:
-    """Give ``amount`` (+ ``tip``) of one payment back; returns the refund's id."""
+    """Give ``amount`` (+ ``tip``) of one payment back; returns the refund's id. ``not_made``:
+    the lines' dishes were never made, so their ingredients go back to stock."""
     session = uow.session
     lines = sorted(set(line_ids))
+    asked = {"payment": payment_id, "amount": amount, "tip": tip, "lines": lines, "reason": reason}
     claim = await idempotency.claim(
-        session,
-        key,
-        "refund",
-        {"payment": payment_id, "amount": amount, "tip": tip, "lines": lines, "reason": reason},
+        session, key, "refund", {**asked, "not_made": True} if not_made else asked
     )
     if claim.replay is not None:
         return int(claim.replay["refund_id"])
@@ -130,7 +130,13 @@ async def refund(
         raise BadInput("Refund an amount greater than zero.")
     if tip < 0:
         raise BadInput("A tip cannot be negative.")
+    if not_made and not lines:
+        raise BadInput("Tick the dishes that were not made: their ingredients go back to stock.")
     check, status = await _lock_check_of(session, payment_id)
+    if not_made and status == "open":
+        raise BadInput(
+            "This check is still open: void the dish instead (not made means nothing is wasted)."
+        )
     left = await refundable(session, payment_id)
     if amount > left.amount:
         raise BadInput(
@@ -186,6 +192,7 @@ async def refund(
                 payment_id=payment_id,
                 lines=tuple(shares),
                 reason=reason,
+                not_made=not_made,
             ),
         )
     await audit.record(
@@ -200,6 +207,7 @@ async def refund(
         method=left.method,
         reason=reason,
         lines=lines,
+        not_made=not_made,
     )
     announce_check(uow, check)
     await idempotency.remember(session, claim, {"refund_id": refund_id})

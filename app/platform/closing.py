@@ -145,6 +145,9 @@ class MoneyMoved:
     lines: tuple[RefundedLine, ...] = ()
     over_short: int = 0
     reason: str = ""
+    #: A refund's dishes were never made (sent back before the kitchen cooked them): their
+    #: ingredients go back to stock. Otherwise a refund gives no stock back.
+    not_made: bool = False
 
 
 @dataclass(frozen=True, slots=True)
