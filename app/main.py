@@ -42,6 +42,7 @@ from app.core.errors import BrigadeError
 from app.devices.routes import DevicesController
 from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
+from app.inventory.costing import cost_close, cost_void
 from app.inventory.count_routes import CountController
 from app.inventory.depletion import deplete_close
 from app.inventory.routes import InventoryController
@@ -115,8 +116,10 @@ def wire_back_office() -> BackOfficeBus:
     bus = BackOfficeBus()
     bus.on_close(post_close)
     bus.on_close(deplete_close)
+    bus.on_close(cost_close)  # after depletion: it prices the moves depletion wrote
     bus.on_money(post_money)
     bus.on_void(waste_void)
+    bus.on_void(cost_void)
     return bus
 
 

@@ -1,5 +1,6 @@
 """purchasing: suppliers, purchase units (pack sizes and prices), purchase orders and their
-receipts; each ingredient's par level and moving average cost
+receipts; each ingredient's par level and moving average cost; the accounts stock is costed
+to (inventory, cost of goods, waste, shrinkage) in every location's chart, old and new
 
 Revision ID: 0013_purchasing
 Revises: 0012_hot_paths
@@ -18,6 +19,43 @@ depends_on = None
 
 QUANTITY = sa.Numeric(16, 4)
 _IMMUTABLE = ("purchase_receipt", "purchase_receipt_line")
+
+#: The generic purposes costing posts to (app/inventory/costing.py), each with a default
+#: account, like 0010's DEFAULT_CHART: posting stays total by construction.
+STOCK_CHART = (
+    ("1300", "Inventory", "asset", "inventory"),
+    ("5000", "Cost of goods sold", "expense", "cogs"),
+    ("5100", "Waste", "expense", "waste"),
+    ("5200", "Inventory shrinkage", "expense", "shrinkage"),
+)
+
+
+def _stock_chart_function() -> str:
+    values = ", ".join(f"('{c}', '{n}', '{k}', '{p}')" for c, n, k, p in STOCK_CHART)
+    # A manager may already have used a code (or mapped the purpose) in an existing chart:
+    # a mapped purpose is left alone, and a taken code moves to the next free number, so
+    # every location ends up with an account for each purpose.
+    return f"""
+    CREATE FUNCTION brigade_seed_stock_chart(loc bigint) RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE d record; new_id bigint; n int;
+    BEGIN
+        FOR d IN SELECT * FROM (VALUES {values}) AS t(code, name, kind, purpose) LOOP
+            CONTINUE WHEN EXISTS (SELECT 1 FROM account_purpose a
+                                  WHERE a.location_id = loc AND a.purpose = d.purpose);
+            new_id := NULL;
+            n := 0;
+            WHILE new_id IS NULL AND n < 100 LOOP
+                INSERT INTO account (location_id, code, name, kind)
+                VALUES (loc, (d.code::int + n)::text, d.name, d.kind)
+                ON CONFLICT (location_id, code) DO NOTHING
+                RETURNING id INTO new_id;
+                n := n + 1;
+            END LOOP;
+            INSERT INTO account_purpose (location_id, purpose, account_id)
+            VALUES (loc, d.purpose, new_id);
+        END LOOP;
+    END $$
+    """  # noqa: S608 (the chart above, never input)
 
 
 def _id() -> sa.Column[int]:
@@ -117,9 +155,32 @@ def upgrade() -> None:
             f"CREATE TRIGGER {table}_is_never_truncated BEFORE TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION brigade_refuse_edit()"
         )
+    op.execute(_stock_chart_function())
+    op.execute("SELECT brigade_seed_stock_chart(id) FROM location")
+    # A new location's chart: 0010's trigger function, now seeding the stock accounts too.
+    op.execute(
+        "CREATE OR REPLACE FUNCTION brigade_chart_for_new_location() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN PERFORM brigade_seed_chart(NEW.id); "
+        "PERFORM brigade_seed_stock_chart(NEW.id); RETURN NULL; END $$"
+    )
 
 
 def downgrade() -> None:
+    op.execute(
+        "CREATE OR REPLACE FUNCTION brigade_chart_for_new_location() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN PERFORM brigade_seed_chart(NEW.id); RETURN NULL; END $$"
+    )
+    op.execute("DROP FUNCTION brigade_seed_stock_chart(bigint)")
+    purposes = ", ".join(f"'{p}'" for *_, p in STOCK_CHART)
+    # Only accounts nothing was posted to can go (journal lines are never deleted).
+    keep = f"SELECT account_id FROM account_purpose WHERE purpose IN ({purposes})"  # noqa: S608
+    op.execute(f"CREATE TEMP TABLE stock_accounts ON COMMIT DROP AS {keep}")
+    op.execute(f"DELETE FROM account_purpose WHERE purpose IN ({purposes})")  # noqa: S608
+    op.execute(
+        "DELETE FROM account WHERE id IN (SELECT account_id FROM stock_accounts) "
+        "AND NOT EXISTS (SELECT 1 FROM journal_line l WHERE l.account_id = account.id) "
+        "AND NOT EXISTS (SELECT 1 FROM account_purpose p WHERE p.account_id = account.id)"
+    )
     for table in (
         "purchase_receipt_line",
         "purchase_receipt",
