@@ -45,6 +45,7 @@ from app.floor.routes import FloorController
 from app.inventory.costing import cost_close, cost_void
 from app.inventory.count_routes import CountController
 from app.inventory.depletion import deplete_close
+from app.inventory.purchase_routes import PurchaseController
 from app.inventory.routes import InventoryController
 from app.inventory.waste import waste_void
 from app.menu.csv_routes import MenuCsvController
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DayCloseController,
             InventoryController,
             CountController,
+            PurchaseController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,
