@@ -40,6 +40,7 @@ FITS: dict[str, tuple[str, ...]] = {
     # Stock at average cost (app/inventory/costing.py): what is on the shelves is an asset;
     # what was sold, thrown away or went missing is an expense.
     "inventory": ("asset",),
+    "payables": ("liability",),
     "cogs": ("expense",),
     "waste": ("expense",),
     "shrinkage": ("expense",),
@@ -64,6 +65,7 @@ MEANS = {
     "rounding": "rounding",
     "paid_outs": "cash paid out of a drawer",
     "inventory": "stock on the shelves, at average cost",
+    "payables": "deliveries owed to suppliers",
     "cogs": "cost of goods sold",
     "waste": "stock thrown away",
     "shrinkage": "stock a count found missing (or over)",

@@ -90,7 +90,7 @@ GENERIC_PURPOSES = frozenset(
     {
         "cash", "safe", "card", "tax", "tips_payable", "sales", "service_charge", "discounts",
         "refunds", "comps", "over_short", "rounding", "paid_outs",
-        "inventory", "cogs", "waste", "shrinkage",
+        "inventory", "payables", "cogs", "waste", "shrinkage",
     }
 )  # fmt: skip
 

@@ -11,6 +11,9 @@ Average cost = (stock before × average before + what this delivery cost) / stoc
 minor units per base unit to 8 places. When the stock before is nothing or less (sold past
 zero, or never costed), the delivery's own unit cost is the average: negative stock has no
 cost to average with.
+
+The receipt posts its invoice total to inventory (debit) against accounts payable (credit);
+what goes out is credited to inventory at average cost (app/inventory/costing.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
+from app.accounting.entries import Leg
+from app.accounting.posting import Entry, post
 from app.core.errors import BadInput, Conflict, NotFound
 from app.inventory.models import Ingredient, StockMove
 from app.inventory.purchase_models import (
@@ -204,6 +209,13 @@ async def receive(
             for x in lines
         ],
     )
+    # Stock in at the invoice price, owed to the supplier: exact integers, no rounding.
+    owed = sum(cost for _, cost in came.values())
+    post(uow, Entry(
+        location_id=location_id, kind="receipt", source=f"receipt:{receipt_id}",
+        legs=(Leg("inventory", owed), Leg("payables", -owed)), staff_id=actor_id,
+        memo=f"purchase order #{order_id}",
+    ))  # fmt: skip
     await audit.record(
         session, "receive_order", f"purchase_order:{order_id}", actor_id=actor_id,
         receipt_id=receipt_id, over=answer.over_received,

@@ -20,10 +20,12 @@ depends_on = None
 QUANTITY = sa.Numeric(16, 4)
 _IMMUTABLE = ("purchase_receipt", "purchase_receipt_line")
 
-#: The generic purposes costing posts to (app/inventory/costing.py), each with a default
+#: The generic purposes receiving and costing post to (app/inventory/receiving.py and
+#: costing.py), each with a default
 #: account, like 0010's DEFAULT_CHART: posting stays total by construction.
 STOCK_CHART = (
     ("1300", "Inventory", "asset", "inventory"),
+    ("2400", "Accounts payable", "liability", "payables"),
     ("5000", "Cost of goods sold", "expense", "cogs"),
     ("5100", "Waste", "expense", "waste"),
     ("5200", "Inventory shrinkage", "expense", "shrinkage"),

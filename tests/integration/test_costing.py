@@ -1,4 +1,5 @@
-"""Stock in the books (issue 13, item 6's cost half): a close posts cost of goods against
+"""Stock in the books (issue 13, item 6's cost half): a receipt posts inventory against
+accounts payable at the invoice price; a close posts cost of goods against
 inventory at average cost, the waste log and a void after fire post waste, a count's
 variance posts shrinkage; each entry balances, its amount is Σ moves × average cost rounded
 to minor units with the remainder said in the entry's payload; unpriced stock posts nothing."""
@@ -39,7 +40,10 @@ async def priced_beans(uow_factory: Any, session: AsyncSession) -> int:
     )
     await session.rollback()
     assert line is not None
-    await uow_factory(receive, 1, MIA, order_id, [Received(line, 1)], None)
+    receipt = await uow_factory(receive, 1, MIA, order_id, [Received(line, 1)], None)
+    # In at the invoice price, owed to the supplier.
+    posted = await entry_of(session, "receipt", f"receipt:{receipt.receipt_id}")
+    assert posted == {"1300": 2499, "2400": -2499}
     return beans
 
 
