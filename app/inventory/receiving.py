@@ -141,7 +141,9 @@ async def receive(
             .with_for_update(key_share=True)
         )
     }
-    stock = {s.ingredient_id: s.quantity for s in await on_hand(session, location_id)}
+    stock = {
+        s.ingredient_id: s.quantity for s in await on_hand(session, location_id, ingredient_ids)
+    }
     receipt_id = await session.scalar(
         insert(PurchaseReceipt)
         .values(order_id=order_id, received_by=actor_id)

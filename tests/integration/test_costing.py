@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounting.chain import verify_chain
 from app.accounting.models import Account, JournalEntry, JournalLine, OutboxEvent
 from app.inventory.counts import Counted, count_stock
 from app.inventory.purchase_models import PurchaseOrderLine
@@ -117,6 +118,9 @@ async def test_waste_and_a_count_post_waste_and_shrinkage(
         "5200": -25,
         "1300": 25,
     }
+    chain = await verify_chain(session, 1)  # the stock entries are in the hash chain
+    await session.rollback()
+    assert chain.broken is None, chain.sentence()
 
 
 async def test_a_void_after_fire_posts_waste(
