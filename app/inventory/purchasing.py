@@ -17,6 +17,7 @@ from app.inventory.purchase_models import (
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseReceipt,
+    PurchaseReceiptLine,
     PurchaseUnit,
 )
 from app.inventory.stock import on_hand
@@ -113,11 +114,37 @@ async def draft_order(
     return order_id
 
 
+async def on_order(uow: UnitOfWork, location_id: int) -> dict[int, Decimal]:
+    """Per ingredient, what open orders (drafts and sent) still bring, in base units: what
+    each line ordered less what came in (never below nothing), from any supplier."""
+    received = (
+        select(PurchaseReceiptLine.order_line_id, func.sum(PurchaseReceiptLine.packs).label("n"))
+        .group_by(PurchaseReceiptLine.order_line_id)
+        .subquery()
+    )
+    left = func.greatest(PurchaseOrderLine.packs - func.coalesce(received.c.n, 0), 0)
+    rows = await uow.session.execute(
+        select(PurchaseOrderLine.ingredient_id, func.sum(left * PurchaseUnit.base_quantity))
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
+        .join(PurchaseUnit, PurchaseUnit.id == PurchaseOrderLine.purchase_unit_id)
+        .outerjoin(received, received.c.order_line_id == PurchaseOrderLine.id)
+        .where(
+            PurchaseOrder.location_id == location_id,
+            PurchaseOrder.status.in_(("draft", "sent")),
+        )
+        .group_by(PurchaseOrderLine.ingredient_id)
+    )
+    return {ingredient: Decimal(amount) for ingredient, amount in rows.all()}
+
+
 async def to_par(uow: UnitOfWork, location_id: int, supplier_id: int) -> list[Ordered]:
     """Per ingredient under par that this supplier sells: enough packs to reach par, rounded
-    up. Of several packs, the cheapest per base unit (then the smallest, to overshoot less)."""
+    up, counting what open orders still bring (filling twice orders once). Of several packs,
+    the cheapest per base unit (then the smallest, to overshoot less)."""
     await supplier_of(uow, location_id, supplier_id)
     stock = {s.ingredient_id: s.quantity for s in await on_hand(uow.session, location_id)}
+    for ingredient, coming in (await on_order(uow, location_id)).items():
+        stock[ingredient] = stock.get(ingredient, Decimal(0)) + coming
     rows = (
         await uow.session.execute(
             select(PurchaseUnit, Ingredient.par_level)

@@ -183,6 +183,10 @@ async def test_fill_to_par_rounds_packs_up_with_the_cheapest_pack(
     await session.rollback()
     assert lines == [(bag, 2, 2500)]  # 30 kg short: two 25 kg sacks
     assert status == "draft"
+    # The draft already brings 50 kg: filling again orders nothing more.
+    assert await uow_factory(fill_to_par, 1, MIA, sid, None) is None
+    await uow_factory(cancel_order, 1, MIA, order_id)
+    assert await uow_factory(fill_to_par, 1, MIA, sid, None) is not None
     other = await supplier(uow_factory, "Bakery Co")
     assert await uow_factory(fill_to_par, 1, MIA, other, None) is None
 
