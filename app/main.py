@@ -42,8 +42,10 @@ from app.core.errors import BrigadeError
 from app.devices.routes import DevicesController
 from app.devices.screen_routes import PairingScreenController
 from app.floor.routes import FloorController
+from app.inventory.costing import cost_close, cost_void
 from app.inventory.count_routes import CountController
 from app.inventory.depletion import deplete_close
+from app.inventory.purchase_routes import PurchaseController
 from app.inventory.returns import return_unmade
 from app.inventory.routes import InventoryController
 from app.inventory.waste import waste_void
@@ -116,9 +118,11 @@ def wire_back_office() -> BackOfficeBus:
     bus = BackOfficeBus()
     bus.on_close(post_close)
     bus.on_close(deplete_close)
+    bus.on_close(cost_close)  # after depletion: it prices the moves depletion wrote
     bus.on_money(post_money)
     bus.on_money(return_unmade)
     bus.on_void(waste_void)
+    bus.on_void(cost_void)
     return bus
 
 
@@ -184,6 +188,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DayCloseController,
             InventoryController,
             CountController,
+            PurchaseController,
             menu_routes,
             kds.routes.KitchenController,
             ExpoController,

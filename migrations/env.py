@@ -15,6 +15,7 @@ from app.billing import models as billing_models
 from app.devices import models as device_models
 from app.floor import models as floor_models
 from app.inventory import models as inventory_models
+from app.inventory import purchase_models
 from app.menu import models as menu_models
 from app.orders import models as orders_models
 from app.platform import models as platform_models
@@ -28,6 +29,7 @@ AREAS = (
     device_models,
     floor_models,
     inventory_models,
+    purchase_models,
     menu_models,
     orders_models,
     platform_models,

@@ -37,6 +37,13 @@ FITS: dict[str, tuple[str, ...]] = {
     "over_short": ("expense", "revenue"),
     "rounding": ("expense", "revenue"),
     "paid_outs": ("expense",),
+    # Stock at average cost (app/inventory/costing.py): what is on the shelves is an asset;
+    # what was sold, thrown away or went missing is an expense.
+    "inventory": ("asset",),
+    "payables": ("liability",),
+    "cogs": ("expense",),
+    "waste": ("expense",),
+    "shrinkage": ("expense",),
 }
 
 #: The generic purposes that have specific ones, and what the part after it names.
@@ -57,6 +64,11 @@ MEANS = {
     "over_short": "cash over and short",
     "rounding": "rounding",
     "paid_outs": "cash paid out of a drawer",
+    "inventory": "stock on the shelves, at average cost",
+    "payables": "deliveries owed to suppliers",
+    "cogs": "cost of goods sold",
+    "waste": "stock thrown away",
+    "shrinkage": "stock a count found missing (or over)",
 }
 
 _CODE = re.compile(r"[A-Za-z0-9]{1,20}")

@@ -84,11 +84,13 @@ _POST = text(  # built once from the constant above, never from input
 
 
 #: The generic purposes every location's chart has from its first row (migration 0010's
-#: default chart): every leg falls back to one of these, so every posting finds its accounts.
+#: default chart, and 0013's stock accounts): every leg falls back to one of these, so every
+#: posting finds its accounts.
 GENERIC_PURPOSES = frozenset(
     {
         "cash", "safe", "card", "tax", "tips_payable", "sales", "service_charge", "discounts",
         "refunds", "comps", "over_short", "rounding", "paid_outs",
+        "inventory", "payables", "cogs", "waste", "shrinkage",
     }
 )  # fmt: skip
 

@@ -22,6 +22,7 @@ from app.api.menu import MenuReadController
 from app.api.office_lists import OfficeListsApiController
 from app.api.office_menu import MenuEditorApiController
 from app.api.payments import PaymentApiController
+from app.api.purchasing import PurchasingApiController
 from app.api.roster import RosterApiController
 from app.api.routes import ApiController
 from app.api.settings import SettingsApiController
@@ -50,4 +51,5 @@ API_CONTROLLERS = (
     DayApiController,
     InventoryApiController,
     InventoryCountApiController,
+    PurchasingApiController,
 )

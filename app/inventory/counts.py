@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select, text
 
 from app.core.errors import BadInput, NotFound
+from app.inventory.costing import post_cost
 from app.inventory.models import Ingredient, StockCount, StorageArea
 from app.inventory.units import to_base
 from app.platform import audit, idempotency
@@ -169,6 +170,8 @@ async def count_stock(
         lines=len(lines),
         off=sum(1 for line in lines if line.variance),
     )
+    # The adjustment at average cost: missing stock is shrinkage (found stock credits it).
+    await post_cost(uow, location_id, f"count:{count_id}", "shrinkage", staff_id)
     await idempotency.remember(session, claim, {"count_id": count_id})
     return CountResult(count_id, lines)
 

@@ -24,6 +24,7 @@ BASE_UNITS = ("g", "ml", "each")
 #: count makes), transfer.
 MOVE_KINDS = ("sale", "waste", "receipt", "count", "transfer")
 Quantity = Numeric(16, 4)
+AverageCost = Numeric(20, 8)
 
 
 class StorageArea(Base):
@@ -48,6 +49,12 @@ class Ingredient(Base):
     #: Whether stock is counted and portions shown on the tablets (salt is not).
     tracked: Mapped[bool] = mapped_column(default=True)
     archived_at: Mapped[datetime | None]
+    #: The stock "fill to par" orders up to, in the base unit; none: never proposed.
+    par_level: Mapped[Decimal | None] = mapped_column(Quantity)
+    #: Moving average cost, minor units of money per base unit, to 8 places (a gram of salt
+    #: is 0.02 cents): written only by receiving (app/inventory/receiving.py). None: never
+    #: received, so nothing can be costed for it yet.
+    avg_cost: Mapped[Decimal | None] = mapped_column(AverageCost)
 
 
 class RecipeLine(Base):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select, text
 
 from app.core.errors import BadInput, NotFound
+from app.inventory.costing import post_cost
 from app.inventory.models import Ingredient, StockMove
 from app.inventory.units import to_base
 from app.platform import audit, idempotency
@@ -112,5 +113,6 @@ async def log_waste(
         session, "log_waste", f"ingredient:{ingredient_id}", actor_id=staff_id,
         amount=str(base), unit=ingredient.base_unit, reason=reason,
     )  # fmt: skip
+    await post_cost(uow, location_id, f"waste-log:{move_id}", "waste", staff_id, move_id)
     await idempotency.remember(session, claim, {"move_id": move_id})
     return int(move_id)

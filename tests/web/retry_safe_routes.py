@@ -118,6 +118,11 @@ NATURALLY_IDEMPOTENT: dict[str, str] = {
     "/office/inventory/recipes/{item_id:int}": "Replaces the item's whole recipe with the "
     "form's lines: the same form again leaves the same recipe (and writes no audit row).",
     "/office/inventory/options/{option_id:int}": "Replaces the option's whole changes.",
+    "/office/inventory/par": "Sets the ingredient's par level to the form's.",
+    "/office/inventory/orders/{order_id:int}/send": "Sending a sent order leaves it sent.",
+    "/office/inventory/orders/{order_id:int}/cancel": "Cancelling a cancelled order keeps it so.",
+    "/api/v1/purchasing/orders/{order_id:int}/send": "Sending a sent order leaves it sent.",
+    "/api/v1/purchasing/orders/{order_id:int}/cancel": "Cancelling a cancelled order keeps it so.",
     "/api/v1/inventory/ingredients/{ingredient_id:int}": "A PATCH sets the fields sent.",
     "/api/v1/inventory/recipes/{item_id:int}": "A PUT of the whole recipe.",
     "/api/v1/inventory/options/{option_id:int}/changes": "A PUT of the option's whole changes.",

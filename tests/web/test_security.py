@@ -166,6 +166,7 @@ async def service_in_progress(
         "option_id": "1",
         "ingredient_id": "1",  # the demo's first ingredient (Beef ribeye)
         "count_id": "1",  # none yet: a manager gets 404, a server 403
+        "order_id": "1",  # no purchase order yet: a manager gets 404, a server 403
         "rate_id": "1",
         "discount_id": "1",
         "printer_id": "1",
