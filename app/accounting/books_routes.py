@@ -180,12 +180,7 @@ class BooksController(Controller):
     ) -> Response[str]:
         location = request.app.state.location
         days = await range_of(uow.session, location.id, from_, to, day=False)
-        body = await exports.beancount_text(
-            uow.session,
-            location.id,
-            days,
-            location.currency,
-            money_exponent(request),
-            getattr(location, "name", "Brigade"),
+        body = await exports.location_beancount(
+            uow.session, location, days, money_exponent(request)
         )
         return download(body, "text/plain", filename(days, "beancount"))

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import AsyncIterator, Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -160,3 +161,18 @@ async def beancount_text(
         postings = [(names[ln.account_id], decimal_text(ln.amount, exponent)) for ln in entry.lines]
         out += _transaction(entry.business_day, entry.memo or entry.kind, meta, postings, tail)
     return "\n".join(out)
+
+
+async def location_beancount(
+    session: AsyncSession, location: Any, days: DayRange, exponent: int
+) -> str:
+    """The beancount file of ``location`` (the app's cached location) for ``days``: what the
+    books page and the API both download."""
+    return await beancount_text(
+        session,
+        location.id,
+        days,
+        location.currency,
+        exponent,
+        getattr(location, "name", "Brigade"),
+    )

@@ -214,12 +214,7 @@ class LedgerApiController(Controller):
     ) -> Response[str]:
         location = request.app.state.location
         days = await _range(uow, location.id, from_, to)
-        body = await exports.beancount_text(
-            uow.session,
-            location.id,
-            days,
-            location.currency,
-            money_exponent(request),
-            getattr(location, "name", "Brigade"),
+        body = await exports.location_beancount(
+            uow.session, location, days, money_exponent(request)
         )
         return download(body, "text/plain", filename(days, "beancount"))

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from app.billing import cards, service
 from app.billing.card_attempts import waiting_attempts
-from app.billing.refunds import payments_of
+from app.billing.payment_rows import payments_of
 from app.billing.split_amounts import pay_prefill
 from app.billing.split_views import still_owed
 from app.billing.terminal import (

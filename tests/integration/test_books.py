@@ -92,6 +92,8 @@ async def a_day_of_trade(uow_factory: Any, sessionmaker_: Any, session: AsyncSes
 
 
 def bean_check(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+    # beancount is a dev dependency (`make test` installs it): never skip, fail loudly.
+    assert BEAN_CHECK.exists(), f"bean-check is missing beside {sys.executable}"
     ledger = tmp_path / "books.beancount"
     ledger.write_text(text)
     return subprocess.run(
@@ -99,7 +101,6 @@ def bean_check(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(not BEAN_CHECK.exists(), reason="beancount is not installed (bean-check)")
 async def test_the_beancount_export_of_a_whole_day_passes_bean_check(
     uow_factory: Any, sessionmaker_: Any, session: AsyncSession, tmp_path: Path
 ) -> None:
@@ -114,7 +115,6 @@ async def test_the_beancount_export_of_a_whole_day_passes_bean_check(
     assert checked.stdout.strip() == "" and "error" not in checked.stderr.lower(), checked
 
 
-@pytest.mark.skipif(not BEAN_CHECK.exists(), reason="beancount is not installed (bean-check)")
 async def test_a_later_range_brings_its_balances_forward_and_still_checks(
     uow_factory: Any, sessionmaker_: Any, session: AsyncSession, tmp_path: Path
 ) -> None:
